@@ -1,0 +1,1 @@
+"""Billing: prices, peak quantities from the license ledger, invoices, exports, payments."""

@@ -1,0 +1,5 @@
+"""Django project of the stimme platform."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

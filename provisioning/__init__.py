@@ -1,0 +1,1 @@
+"""Provisioning: tenant tree, roles and access, audit log, licenses, users, trunks, features."""

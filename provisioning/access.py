@@ -1,0 +1,78 @@
+"""The tenancy chokepoint (TEN-2): every object a person reaches is fetched through here.
+
+``restrict`` narrows any queryset to what an account may see, using the model's
+``tenant`` path; ``get_for_user`` fetches one object or raises ``Http404`` — the same for a
+foreign object, an unknown id and a malformed id, so nobody learns whether an id exists.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+from . import audit
+from .models import Customer, Reseller, Role, TenantPath
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import Account
+
+M = TypeVar("M", bound=models.Model)
+
+
+def restrict(queryset: models.QuerySet[M], account: Account | AnonymousUser) -> models.QuerySet[M]:
+    """``queryset`` narrowed to the subtree ``account`` may see (nothing for anonymous)."""
+    if not getattr(account, "is_authenticated", False) or not getattr(account, "is_active", False):
+        return queryset.none()
+    tenant: TenantPath | None = getattr(queryset.model, "tenant", None)
+    if tenant is None:
+        raise TypeError(f"{queryset.model.__name__} declares no tenant path")
+    role = account.role  # type: ignore[union-attr]
+    if role == Role.PLATFORM_STAFF:
+        return queryset
+    if role == Role.PLATFORM_FINANCE:
+        return queryset if tenant.finance else queryset.none()
+    if role == Role.RESELLER_ADMIN and tenant.reseller:
+        return queryset.filter(**{tenant.reseller: account.reseller_id})  # type: ignore[union-attr]
+    if role == Role.CUSTOMER_ADMIN and tenant.customer:
+        return queryset.filter(**{tenant.customer: account.customer_id})  # type: ignore[union-attr]
+    if role == Role.END_USER:
+        if tenant.own_account:
+            return queryset.filter(**{tenant.own_account: account.pk})
+        if tenant.end_user_customer:
+            return queryset.filter(
+                **{tenant.end_user_customer: account.customer_id}  # type: ignore[union-attr]
+            )
+    return queryset.none()
+
+
+def get_for_user(
+    source: type[M] | models.QuerySet[M], account: Account | AnonymousUser, pk: Any
+) -> M:
+    """One visible object by primary key, or ``Http404``; records platform access (AUD-1)."""
+    queryset = source if isinstance(source, models.QuerySet) else source._default_manager.all()
+    pk_field = queryset.model._meta.pk
+    if isinstance(pk_field, models.UUIDField):
+        try:
+            pk = uuid.UUID(str(pk))
+        except ValueError:
+            raise Http404 from None
+    try:
+        obj = restrict(queryset, account).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
+        raise Http404 from None
+    if getattr(account, "is_platform", False):
+        audit.record_access(actor=account, instances=[obj])  # type: ignore[arg-type]
+    return obj
+
+
+def visible_resellers(account: Account | AnonymousUser) -> models.QuerySet[Reseller]:
+    return restrict(Reseller.objects.all(), account)
+
+
+def visible_customers(account: Account | AnonymousUser) -> models.QuerySet[Customer]:
+    return restrict(Customer.objects.select_related("reseller"), account)

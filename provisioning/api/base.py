@@ -1,0 +1,34 @@
+"""The base viewset every API resource uses: the tenancy chokepoint for lists and objects,
+platform-access auditing, and service calls for writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from rest_framework import viewsets
+
+from provisioning import access, audit
+
+
+class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Lists and objects always come through ``access.restrict``; a foreign id answers 404."""
+
+    def base_queryset(self) -> models.QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return access.restrict(self.base_queryset(), self.request.user)
+
+    def get_object(self) -> Any:
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        obj = access.get_for_user(self.base_queryset(), self.request.user, lookup)
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
+        page = super().paginate_queryset(queryset)
+        user = self.request.user
+        if page is not None and getattr(user, "is_platform", False):
+            audit.record_access(actor=user, instances=page)  # type: ignore[arg-type]
+        return page

@@ -1,0 +1,67 @@
+"""One error body for every API error: ``{"error": code, "message": text, "fields": {...}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from provisioning.errors import ApplicationError
+
+NOT_FOUND_BODY = {"error": "not_found", "message": "Not found.", "fields": {}}
+
+
+def _flatten(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            if isinstance(value, dict):
+                for sub, messages in _flatten(value).items():
+                    out[f"{key}.{sub}"] = messages
+            elif isinstance(value, list):
+                out[str(key)] = [str(v) for v in value]
+            else:
+                out[str(key)] = [str(value)]
+        return out
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(v) for v in detail]}
+    return {"non_field_errors": [str(detail)]}
+
+
+def error_response(
+    code: str, message: str, http_status: int, fields: dict[str, list[str]] | None = None
+) -> Response:
+    return Response({"error": code, "message": message, "fields": fields or {}}, status=http_status)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return Response(dict(NOT_FOUND_BODY), status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, ApplicationError):
+        return error_response(exc.code, exc.message, exc.status, exc.fields)
+    if isinstance(exc, DjangoValidationError):
+        fields = _flatten(exc.message_dict) if hasattr(exc, "error_dict") else {}
+        first = next(iter(fields.values()), exc.messages)[0] if fields else exc.messages[0]
+        return error_response("invalid", first, status.HTTP_400_BAD_REQUEST, fields)
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        name, messages = next(iter(fields.items()), ("", ["Invalid input."]))
+        message = f"{name}: {messages[0]}" if name and name != "non_field_errors" else messages[0]
+        response.data = {"error": "invalid", "message": message, "fields": fields}
+        return response
+    if isinstance(exc, exceptions.APIException):
+        detail = exc.detail
+        message = str(detail) if not isinstance(detail, dict | list) else str(_flatten(detail))
+        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+        response.data = {"error": str(code), "message": message, "fields": {}}
+    return response

@@ -1,0 +1,135 @@
+"""Input validation and output shapes of the tenant API. Serializers validate; services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from provisioning import access
+from provisioning.models import ApiKey, AuditEvent, Customer, Reseller
+from provisioning.validators import normalize_phone
+
+ADDRESS_FIELDS = ["street", "postal_code", "city", "country"]
+
+
+class _PhoneNormalizing(serializers.ModelSerializer):  # type: ignore[type-arg]
+    def validate_contact_phone(self, value: str) -> str:
+        return normalize_phone(value)
+
+
+class ResellerSerializer(_PhoneNormalizing):
+    class Meta:
+        model = Reseller
+        fields = [
+            "id",
+            "company_name",
+            *ADDRESS_FIELDS,
+            "vat_id",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class _VisibleResellerField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A reseller the caller can see; any other id reads as "does not exist"."""
+
+    def get_queryset(self) -> Any:
+        return access.visible_resellers(self.context["request"].user)
+
+
+class CustomerSerializer(_PhoneNormalizing):
+    reseller = _VisibleResellerField(required=False)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "reseller",
+            "company_name",
+            *ADDRESS_FIELDS,
+            "vat_id",
+            "federal_state",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "state",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "state", "created_at", "updated_at"]
+        # Uniqueness per reseller is a service rule (answered 409), not a serializer one.
+        validators: list[Any] = []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        user = self.context["request"].user
+        if self.instance is None and "reseller" not in attrs:
+            if user.reseller_id:
+                attrs["reseller"] = user.reseller
+            else:
+                raise serializers.ValidationError({"reseller": ["This field is required."]})
+        if self.instance is not None and "reseller" in attrs:
+            if attrs["reseller"] != self.instance.reseller:
+                raise serializers.ValidationError(
+                    {"reseller": ["A customer cannot move to another reseller."]}
+                )
+            attrs.pop("reseller")
+        return attrs
+
+
+class CustomerStateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Body of no fields; the action names the state."""
+
+
+class ApiKeySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    owner = serializers.CharField(source="account.username", read_only=True)
+    role = serializers.CharField(source="account.role", read_only=True)
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ApiKey
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "owner",
+            "role",
+            "is_active",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ]
+        read_only_fields = ["id", "prefix", "created_at", "last_used_at", "revoked_at"]
+        validators: list[Any] = []
+
+
+class ApiKeyCreatedSerializer(ApiKeySerializer):
+    key = serializers.CharField(read_only=True, help_text="The key itself; shown only this once.")
+
+    class Meta(ApiKeySerializer.Meta):
+        fields = [*ApiKeySerializer.Meta.fields, "key"]
+
+
+class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "occurred_at",
+            "actor_label",
+            "actor_role",
+            "channel",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "reseller_id",
+            "customer_id",
+            "ip_address",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,169 @@
+"""REST resources of the tenant tree: resellers, customers, API keys, audit events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, models
+from django.http import HttpRequest, JsonResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from provisioning import services
+from provisioning.models import ApiKey, AuditEvent, Customer, CustomerState, Reseller
+from provisioning.permissions import PermissionDeniedError, can_read_audit_log
+
+from .base import ScopedViewSet
+from .filters import AuditEventFilter, CustomerFilter, ResellerFilter
+from .serializers import (
+    ApiKeyCreatedSerializer,
+    ApiKeySerializer,
+    AuditEventSerializer,
+    CustomerSerializer,
+    CustomerStateSerializer,
+    ResellerSerializer,
+)
+
+
+class ResellerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Resellers: platform staff manage them; finance reads; a reseller admin sees its own."""
+
+    serializer_class = ResellerSerializer
+    filterset_class = ResellerFilter
+    ordering_fields = ["company_name", "created_at"]
+
+    def base_queryset(self) -> models.QuerySet[Reseller]:
+        return Reseller.objects.all()
+
+    def perform_create(self, serializer: ResellerSerializer) -> None:
+        serializer.instance = services.reseller_create(
+            acting_user=self.request.user,  # type: ignore[arg-type]
+            data=serializer.validated_data,
+        )
+
+    def perform_update(self, serializer: ResellerSerializer) -> None:
+        serializer.instance = services.reseller_update(
+            reseller=serializer.instance,  # type: ignore[arg-type]
+            acting_user=self.request.user,  # type: ignore[arg-type]
+            data=serializer.validated_data,
+        )
+
+
+class CustomerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Customers of a reseller. Customers are suspended, never deleted (invoices refer to them)."""
+
+    serializer_class = CustomerSerializer
+    filterset_class = CustomerFilter
+    ordering_fields = ["company_name", "created_at", "state"]
+
+    def base_queryset(self) -> models.QuerySet[Customer]:
+        return Customer.objects.all()
+
+    def perform_create(self, serializer: CustomerSerializer) -> None:
+        data = dict(serializer.validated_data)
+        reseller = data.pop("reseller")
+        serializer.instance = services.customer_create(
+            reseller=reseller,
+            acting_user=self.request.user,  # type: ignore[arg-type]
+            data=data,
+        )
+
+    def perform_update(self, serializer: CustomerSerializer) -> None:
+        serializer.instance = services.customer_update(
+            customer=serializer.instance,  # type: ignore[arg-type]
+            acting_user=self.request.user,  # type: ignore[arg-type]
+            data=serializer.validated_data,
+        )
+
+    def _set_state(self, state: str) -> Response:
+        customer = services.customer_set_state(
+            customer=self.get_object(),
+            acting_user=self.request.user,  # type: ignore[arg-type]
+            state=state,
+        )
+        return Response(CustomerSerializer(customer, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=CustomerStateSerializer, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, pk: str | None = None) -> Response:
+        """Suspend the customer: its admins can still read but change nothing."""
+        return self._set_state(CustomerState.SUSPENDED)
+
+    @extend_schema(request=CustomerStateSerializer, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None) -> Response:
+        """Reactivate a suspended customer."""
+        return self._set_state(CustomerState.ACTIVE)
+
+
+class ApiKeyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    """API keys. The key is in the creation response only; DELETE revokes (the row stays)."""
+
+    serializer_class = ApiKeySerializer
+    ordering_fields = ["created_at", "name"]
+    filterset_fields = ["name"]
+
+    def base_queryset(self) -> models.QuerySet[ApiKey]:
+        return ApiKey.objects.select_related("account")
+
+    @extend_schema(responses={201: ApiKeyCreatedSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key, raw = services.api_key_create(
+            acting_user=request.user,  # type: ignore[arg-type]
+            name=serializer.validated_data["name"],
+        )
+        key.key = raw  # type: ignore[attr-defined]
+        return Response(ApiKeyCreatedSerializer(key).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: ApiKey) -> None:
+        services.api_key_revoke(api_key=instance, acting_user=self.request.user)  # type: ignore[arg-type]
+
+
+class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The audit log, read-only: a customer admin reads its customer's, a reseller its subtree's."""
+
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventFilter
+    ordering_fields = ["occurred_at"]
+
+    def base_queryset(self) -> models.QuerySet[AuditEvent]:
+        return AuditEvent.objects.all()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if not can_read_audit_log(request.user):  # type: ignore[arg-type]
+            raise PermissionDeniedError("Your role does not read the audit log.")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return JsonResponse({"status": "unavailable", "database": str(exc)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,201 @@
+"""Writing the audit log (AUD-1).
+
+Services call :func:`record_change` inside their transaction; the access chokepoint calls
+:func:`record_access` when platform staff read a customer's data. Where a change came from
+(portal, API, admin, task, command line) and the client address come from the audit context,
+which the middleware, tasks and commands set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils import timezone
+
+from .models import AuditAction, AuditEvent, Channel
+
+if TYPE_CHECKING:
+    from .models import Account
+
+MASK = "••••••"
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Where the current change comes from."""
+
+    channel: str = Channel.CLI
+    ip_address: str | None = None
+
+
+_context: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())  # noqa: B039 - frozen
+
+
+@contextmanager
+def audit_context(*, channel: str, ip_address: str | None = None) -> Iterator[None]:
+    token = _context.set(AuditContext(channel=channel, ip_address=ip_address))
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+def current_context() -> AuditContext:
+    return _context.get()
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe rendering of a field value."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, float):
+        return value
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """Field values of ``instance`` by field name (foreign keys by id), JSON-safe."""
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in {"updated_at", "created_at", "password", "last_login"}:
+            continue
+        values[field.name] = _plain(getattr(instance, field.attname))
+    return values
+
+
+def _secret_fields(instance: models.Model) -> frozenset[str]:
+    return frozenset(getattr(instance, "audit_secret_fields", frozenset()))
+
+
+def diff(before: dict[str, Any], after: dict[str, Any], secret: frozenset[str]) -> dict[str, Any]:
+    """Changed fields as ``{name: [old, new]}``; secrets appear only as a mask."""
+    changes: dict[str, Any] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if name in secret:
+            changes[name] = [MASK if old else None, MASK if new else None]
+        else:
+            changes[name] = [old, new]
+    return changes
+
+
+def _resolve(instance: models.Model, path: str | None) -> uuid.UUID | None:
+    if path is None:
+        return None
+    value: Any = instance
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def scope_of(instance: models.Model) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """The (reseller id, customer id) an object belongs to, for reading the log per tenant."""
+    reseller_path, customer_path = getattr(instance, "audit_scope", (None, None))
+    return _resolve(instance, reseller_path), _resolve(instance, customer_path)
+
+
+def _actor_fields(actor: Account | None) -> dict[str, Any]:
+    if actor is None:
+        return {"actor_id": None, "actor_label": "system", "actor_role": ""}
+    return {
+        "actor_id": actor.pk,
+        "actor_label": actor.get_username(),
+        "actor_role": actor.role,
+    }
+
+
+def _object_type(instance: models.Model) -> str:
+    return f"{instance._meta.app_label}.{instance._meta.model_name}"
+
+
+def record_change(
+    *,
+    actor: Account | None,
+    action: str,
+    instance: models.Model,
+    changes: dict[str, Any] | None = None,
+    object_repr: str | None = None,
+) -> AuditEvent:
+    """Write one create/update/delete entry for ``instance`` (call inside the transaction)."""
+    context = current_context()
+    reseller_id, customer_id = scope_of(instance)
+    return AuditEvent.objects.create(
+        occurred_at=timezone.now(),
+        channel=context.channel,
+        ip_address=context.ip_address,
+        action=action,
+        object_type=_object_type(instance),
+        object_id=str(instance.pk),
+        object_repr=(object_repr or str(instance))[:200],
+        changes=changes or {},
+        reseller_id=reseller_id,
+        customer_id=customer_id,
+        **_actor_fields(actor),
+    )
+
+
+def created_changes(instance: models.Model) -> dict[str, Any]:
+    return diff({}, snapshot(instance), _secret_fields(instance))
+
+
+def deleted_changes(instance: models.Model) -> dict[str, Any]:
+    return diff(snapshot(instance), {}, _secret_fields(instance))
+
+
+def changes_between(before: dict[str, Any], instance: models.Model) -> dict[str, Any]:
+    return diff(before, snapshot(instance), _secret_fields(instance))
+
+
+def record_access(*, actor: Account, instances: Iterable[models.Model]) -> int:
+    """Record that platform staff read customer data; one entry per object read.
+
+    Objects outside any customer (a reseller's own record, say) are the platform's own data
+    and are not recorded; neither is reading the log itself (``audit_reads = False``), which
+    would grow the log by reading it. Returns the number of entries written.
+    """
+    if not actor.is_platform:
+        return 0
+    context = current_context()
+    now = timezone.now()
+    seen: set[tuple[str, str]] = set()
+    events = []
+    for instance in instances:
+        if not getattr(instance, "audit_reads", True):
+            continue
+        reseller_id, customer_id = scope_of(instance)
+        key = (_object_type(instance), str(instance.pk))
+        if customer_id is None or key in seen:
+            continue
+        seen.add(key)
+        events.append(
+            AuditEvent(
+                occurred_at=now,
+                channel=context.channel,
+                ip_address=context.ip_address,
+                action=AuditAction.ACCESS,
+                object_type=key[0],
+                object_id=key[1],
+                object_repr=str(instance)[:200],
+                reseller_id=reseller_id,
+                customer_id=customer_id,
+                **_actor_fields(actor),
+            )
+        )
+    AuditEvent.objects.bulk_create(events)
+    return len(events)

@@ -1,0 +1,318 @@
+"""Tenant tree (platform → reseller → customer), login accounts, API keys and the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .errors import ApplicationError
+from .validators import validate_country, validate_phone, validate_postal_code, validate_vat_id
+
+
+@dataclass(frozen=True)
+class TenantPath:
+    """How a model hangs off the tenant tree, for the access chokepoint.
+
+    Each field is an ORM lookup path from the model to the reseller id, customer id, or the
+    account id of an end user; ``None`` means that role sees none of these objects.
+    """
+
+    reseller: str | None
+    customer: str | None
+    end_user_customer: str | None = None
+    own_account: str | None = None
+    finance: bool = True
+
+
+class Role(models.TextChoices):
+    PLATFORM_STAFF = "platform_staff", _("Plattform-Betrieb")
+    PLATFORM_FINANCE = "platform_finance", _("Plattform-Buchhaltung")
+    RESELLER_ADMIN = "reseller_admin", _("Reseller-Administrator")
+    CUSTOMER_ADMIN = "customer_admin", _("Kunden-Administrator")
+    END_USER = "end_user", _("Benutzer")
+
+
+PLATFORM_ROLES = frozenset({Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE})
+CUSTOMER_ROLES = frozenset({Role.CUSTOMER_ADMIN, Role.END_USER})
+
+
+class FederalState(models.TextChoices):
+    BW = "BW", "Baden-Württemberg"
+    BY = "BY", "Bayern"
+    BE = "BE", "Berlin"
+    BB = "BB", "Brandenburg"
+    HB = "HB", "Bremen"
+    HH = "HH", "Hamburg"
+    HE = "HE", "Hessen"
+    MV = "MV", "Mecklenburg-Vorpommern"
+    NI = "NI", "Niedersachsen"
+    NW = "NW", "Nordrhein-Westfalen"
+    RP = "RP", "Rheinland-Pfalz"
+    SL = "SL", "Saarland"
+    SN = "SN", "Sachsen"
+    ST = "ST", "Sachsen-Anhalt"
+    SH = "SH", "Schleswig-Holstein"
+    TH = "TH", "Thüringen"
+
+
+class Address(models.Model):
+    """Postal address fields shared by resellers, customers and (later) sites."""
+
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200)
+    postal_code = models.CharField(_("PLZ"), max_length=10, validators=[validate_postal_code])
+    city = models.CharField(_("Ort"), max_length=100)
+    country = models.CharField(_("Land"), max_length=2, default="DE", validators=[validate_country])
+
+    class Meta:
+        abstract = True
+
+
+class Reseller(Address):
+    """A partner who sells the telephone system to its customers and bills them itself."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    company_name = models.CharField(_("Firma"), max_length=200, unique=True)
+    vat_id = models.CharField(_("USt-IdNr."), max_length=20, validators=[validate_vat_id])
+    contact_name = models.CharField(_("Ansprechpartner"), max_length=200)
+    contact_email = models.EmailField(_("E-Mail"))
+    contact_phone = models.CharField(
+        _("Telefon"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    tenant: ClassVar[TenantPath] = TenantPath(reseller="id", customer=None)
+    audit_scope: ClassVar[tuple[str | None, str | None]] = ("id", None)
+
+    class Meta:
+        ordering = ["company_name"]
+        verbose_name = _("Reseller")
+        verbose_name_plural = _("Reseller")
+
+    def __str__(self) -> str:
+        return self.company_name
+
+
+class CustomerState(models.TextChoices):
+    ACTIVE = "active", _("aktiv")
+    SUSPENDED = "suspended", _("gesperrt")
+
+
+class Customer(Address):
+    """A business customer of a reseller; owns exactly one telephone system.
+
+    Sites, licenses, users and trunks hang off the customer.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reseller = models.ForeignKey(Reseller, on_delete=models.PROTECT, related_name="customers")
+    company_name = models.CharField(_("Firma"), max_length=200)
+    vat_id = models.CharField(
+        _("USt-IdNr."), max_length=20, blank=True, validators=[validate_vat_id]
+    )
+    federal_state = models.CharField(
+        _("Bundesland"), max_length=2, choices=FederalState.choices, blank=True
+    )
+    contact_name = models.CharField(_("Ansprechpartner"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("E-Mail"), blank=True)
+    contact_phone = models.CharField(
+        _("Telefon"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    state = models.CharField(
+        _("Status"), max_length=20, choices=CustomerState.choices, default=CustomerState.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    tenant: ClassVar[TenantPath] = TenantPath(
+        reseller="reseller_id", customer="id", end_user_customer="id"
+    )
+    audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", "id")
+
+    class Meta:
+        ordering = ["company_name"]
+        verbose_name = _("Kunde")
+        verbose_name_plural = _("Kunden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reseller", "company_name"], name="customer_unique_name_per_reseller"
+            )
+        ]
+        indexes = [models.Index(fields=["reseller", "state"], name="customer_reseller_state")]
+
+    def __str__(self) -> str:
+        return self.company_name
+
+
+class Account(AbstractUser):
+    """A login to the portal and API, with exactly one role and the subtree it acts in."""
+
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+    reseller = models.ForeignKey(
+        Reseller, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+    )
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+    )
+
+    objects: ClassVar[UserManager[Account]] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("Zugang")
+        verbose_name_plural = _("Zugänge")
+        constraints = [
+            models.CheckConstraint(
+                name="account_scope_matches_role",
+                condition=(
+                    models.Q(
+                        role__in=["platform_staff", "platform_finance"],
+                        reseller__isnull=True,
+                        customer__isnull=True,
+                    )
+                    | models.Q(role="reseller_admin", reseller__isnull=False, customer__isnull=True)
+                    | models.Q(
+                        role__in=["customer_admin", "end_user"],
+                        reseller__isnull=True,
+                        customer__isnull=False,
+                    )
+                ),
+            )
+        ]
+
+    @property
+    def is_platform(self) -> bool:
+        return self.role in PLATFORM_ROLES
+
+    @property
+    def scope_reseller_id(self) -> uuid.UUID | None:
+        """The reseller this account acts for (a customer account's reseller too)."""
+        if self.reseller_id:
+            return self.reseller_id
+        if self.customer_id:
+            return self.customer.reseller_id if self.customer else None
+        return None
+
+
+class ApiKey(models.Model):
+    """A named secret for the REST API; acts with its creator's role and scope.
+
+    Only a SHA-256 hash is stored: the key is shown once, at creation.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("Name"), max_length=100)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="api_keys")
+    prefix = models.CharField(max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    tenant: ClassVar[TenantPath] = TenantPath(
+        reseller="account__reseller_id", customer=None, finance=False
+    )
+    audit_scope: ClassVar[tuple[str | None, str | None]] = ("account.reseller_id", None)
+    audit_secret_fields: ClassVar[frozenset[str]] = frozenset({"key_hash"})
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API-Schlüssel")
+        verbose_name_plural = _("API-Schlüssel")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "name"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="apikey_unique_active_name_per_account",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    TASK = "task", _("Hintergrundaufgabe")
+    CLI = "cli", _("Kommandozeile")
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("angelegt")
+    UPDATE = "update", _("geändert")
+    DELETE = "delete", _("gelöscht")
+    ACCESS = "access", _("von der Plattform eingesehen")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise ApplicationError("audit_append_only", "Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ApplicationError("audit_append_only", "Audit entries cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One append-only entry of the audit log (AUD-1): who changed or read what, when and how.
+
+    The actor and tenant ids are plain columns, not foreign keys, so no cascade can ever touch
+    a row; on PostgreSQL a trigger refuses UPDATE and DELETE on the table.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    occurred_at = models.DateTimeField(db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200)
+    actor_role = models.CharField(max_length=20, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    changes = models.JSONField(default=dict, blank=True)
+    reseller_id = models.UUIDField(null=True, blank=True)
+    customer_id = models.UUIDField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    audit_reads: ClassVar[bool] = False
+    audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", "customer_id")
+
+    tenant: ClassVar[TenantPath] = TenantPath(
+        reseller="reseller_id", customer="customer_id", finance=False
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokoll")
+        indexes = [
+            models.Index(fields=["customer_id", "-occurred_at"], name="audit_customer_time"),
+            models.Index(fields=["reseller_id", "-occurred_at"], name="audit_reseller_time"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ApplicationError("audit_append_only", "Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ApplicationError("audit_append_only", "Audit entries cannot be deleted.")

@@ -1,0 +1,37 @@
+"""E-mails the platform sends about provisioning events."""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from .models import ApiKey
+
+
+def api_key_created(*, api_key_id: str) -> int:
+    """Mail the owner (and the reseller's contact) that a key was created. Returns mails sent.
+
+    A security notice: an administrator learns of every new key, as with mature API platforms.
+    """
+    key = (
+        ApiKey.objects.select_related("account", "account__reseller").filter(pk=api_key_id).first()
+    )
+    if key is None:
+        return 0
+    recipients = {key.account.email} if key.account.email else set()
+    if key.account.reseller and key.account.reseller.contact_email:
+        recipients.add(key.account.reseller.contact_email)
+    if not recipients:
+        return 0
+    created = timezone.localtime(key.created_at).strftime("%d.%m.%Y %H:%M")
+    return send_mail(
+        subject=f"stimme: neuer API-Schlüssel „{key.name}“",
+        message=(
+            f"Am {created} wurde für den Zugang {key.account.username} der API-Schlüssel "
+            f"„{key.name}“ ({key.prefix}…) angelegt.\n\n"
+            "Wenn Sie das nicht waren, widerrufen Sie den Schlüssel sofort im Portal unter "
+            "„API-Schlüssel“.\n"
+        ),
+        from_email=None,
+        recipient_list=sorted(recipients),
+    )

@@ -1,0 +1,55 @@
+"""Who may change what (TEN-2). Visibility is the chokepoint's job (access.py); these answer
+"may this account make this change" for objects it can already see.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .errors import ApplicationError
+from .models import Role
+
+if TYPE_CHECKING:
+    from .models import Account, Customer, Reseller
+
+
+class PermissionDeniedError(ApplicationError):
+    """The account may see the object but not make this change."""
+
+    def __init__(self, message: str = "Your role may not make this change.") -> None:
+        super().__init__("permission_denied", message, status=403)
+
+
+def can_manage_resellers(account: Account) -> bool:
+    return account.role == Role.PLATFORM_STAFF
+
+
+def can_manage_customers_of(account: Account, reseller: Reseller) -> bool:
+    if account.role == Role.PLATFORM_STAFF:
+        return True
+    return account.role == Role.RESELLER_ADMIN and account.reseller_id == reseller.pk
+
+
+def can_create_customers(account: Account) -> bool:
+    return account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN}
+
+
+def can_edit_customer(account: Account, customer: Customer) -> bool:
+    return can_manage_customers_of(account, customer.reseller)
+
+
+def can_manage_api_keys(account: Account) -> bool:
+    return account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN}
+
+
+def can_read_audit_log(account: Account) -> bool:
+    return account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN, Role.CUSTOMER_ADMIN}
+
+
+def can_read_resellers(account: Account) -> bool:
+    return account.role in {Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE, Role.RESELLER_ADMIN}
+
+
+def ensure(allowed: bool, message: str | None = None) -> None:
+    if not allowed:
+        raise PermissionDeniedError(message) if message else PermissionDeniedError()

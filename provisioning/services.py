@@ -1,0 +1,289 @@
+"""Every write to the tenant tree, accounts and API keys (ENGINEERING §2).
+
+Each service is keyword-only, runs in one transaction, checks the acting account's rights and
+writes its audit entry. The REST API, the portal, the Django admin and the commands all call
+these, so a rule lives in exactly one place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import audit
+from .errors import ApplicationError
+from .models import (
+    PLATFORM_ROLES,
+    Account,
+    ApiKey,
+    AuditAction,
+    Customer,
+    CustomerState,
+    Reseller,
+    Role,
+)
+from .permissions import (
+    can_create_customers,
+    can_edit_customer,
+    can_manage_api_keys,
+    can_manage_customers_of,
+    can_manage_resellers,
+    ensure,
+)
+from .tasks import notify_api_key_created
+
+RESELLER_FIELDS = frozenset(
+    {
+        "company_name",
+        "street",
+        "postal_code",
+        "city",
+        "country",
+        "vat_id",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    }
+)
+CUSTOMER_FIELDS = frozenset(
+    {
+        "company_name",
+        "street",
+        "postal_code",
+        "city",
+        "country",
+        "vat_id",
+        "federal_state",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    }
+)
+API_KEY_PREFIX = "stm_"
+
+
+def _only(data: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+    unknown = set(data) - allowed
+    if unknown:
+        raise ApplicationError(
+            "unknown_fields",
+            "These fields cannot be set here: " + ", ".join(sorted(unknown)),
+            fields={name: ["This field cannot be set here."] for name in sorted(unknown)},
+        )
+    return dict(data)
+
+
+def _update(instance: Any, data: Mapping[str, Any], *, actor: Account) -> dict[str, Any]:
+    """Apply ``data`` to ``instance``, save the changed fields, audit; returns the changes."""
+    before = audit.snapshot(instance)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    changes = audit.changes_between(before, instance)
+    if changes:
+        instance.full_clean()
+        instance.save()
+        audit.record_change(
+            actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes
+        )
+    return changes
+
+
+def _create(instance: Any, *, actor: Account | None) -> Any:
+    instance.full_clean()
+    instance.save()
+    audit.record_change(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=instance,
+        changes=audit.created_changes(instance),
+    )
+    return instance
+
+
+# Resellers ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reseller_create(*, acting_user: Account, data: Mapping[str, Any]) -> Reseller:
+    ensure(can_manage_resellers(acting_user))
+    return _create(Reseller(**_only(data, RESELLER_FIELDS)), actor=acting_user)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def reseller_update(
+    *, reseller: Reseller, acting_user: Account, data: Mapping[str, Any]
+) -> Reseller:
+    ensure(can_manage_resellers(acting_user))
+    _update(reseller, _only(data, RESELLER_FIELDS), actor=acting_user)
+    return reseller
+
+
+# Customers ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def customer_create(
+    *, reseller: Reseller, acting_user: Account, data: Mapping[str, Any]
+) -> Customer:
+    ensure(can_create_customers(acting_user) and can_manage_customers_of(acting_user, reseller))
+    fields = _only(data, CUSTOMER_FIELDS)
+    if Customer.objects.filter(reseller=reseller, company_name=fields.get("company_name")).exists():
+        raise ApplicationError(
+            "customer_name_taken",
+            "This reseller already has a customer with this company name.",
+            fields={"company_name": ["This reseller already has a customer with this name."]},
+            status=409,
+        )
+    return _create(Customer(reseller=reseller, **fields), actor=acting_user)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def customer_update(
+    *, customer: Customer, acting_user: Account, data: Mapping[str, Any]
+) -> Customer:
+    ensure(can_edit_customer(acting_user, customer))
+    fields = _only(data, CUSTOMER_FIELDS)
+    name = fields.get("company_name")
+    if (
+        name
+        and name != customer.company_name
+        and Customer.objects.filter(reseller_id=customer.reseller_id, company_name=name).exists()
+    ):
+        raise ApplicationError(
+            "customer_name_taken",
+            "This reseller already has a customer with this company name.",
+            fields={"company_name": ["This reseller already has a customer with this name."]},
+            status=409,
+        )
+    _update(customer, fields, actor=acting_user)
+    return customer
+
+
+@transaction.atomic
+def customer_set_state(*, customer: Customer, acting_user: Account, state: str) -> Customer:
+    """Suspend or reactivate a customer. A suspended customer is read-only; nothing is deleted."""
+    ensure(can_edit_customer(acting_user, customer))
+    if state not in CustomerState.values:
+        raise ApplicationError(
+            "invalid_state",
+            f"Unknown state {state!r}.",
+            fields={"state": [f"Choose one of: {', '.join(CustomerState.values)}."]},
+        )
+    _update(customer, {"state": state}, actor=acting_user)
+    return customer
+
+
+# Accounts -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_create(
+    *,
+    acting_user: Account | None,
+    username: str,
+    password: str | None,
+    role: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    reseller: Reseller | None = None,
+    customer: Customer | None = None,
+) -> Account:
+    """Create a login. ``acting_user`` None means the platform itself (seed, command line)."""
+    if acting_user is not None:
+        if role in PLATFORM_ROLES or role == Role.RESELLER_ADMIN:
+            ensure(acting_user.role == Role.PLATFORM_STAFF)
+        elif customer is not None:
+            ensure(can_edit_customer(acting_user, customer))
+    if Account.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(
+            "username_taken",
+            "This username is taken.",
+            fields={"username": ["This username is taken."]},
+            status=409,
+        )
+    account = Account(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        reseller=reseller,
+        customer=customer,
+        is_staff=role == Role.PLATFORM_STAFF,
+        is_superuser=role == Role.PLATFORM_STAFF,
+    )
+    if password:
+        account.set_password(password)
+    else:
+        account.set_unusable_password()
+    account.full_clean(exclude=["password"])
+    account.save()
+    audit.record_change(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        instance=account,
+        changes=audit.created_changes(account),
+    )
+    return account
+
+
+# API keys -------------------------------------------------------------------------------------
+
+
+def hash_api_key(raw: str) -> str:
+    """Keys carry 256 bits of randomness, so one SHA-256 round is a sufficient hash."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_create(*, acting_user: Account, name: str) -> tuple[ApiKey, str]:
+    """Create a key acting as ``acting_user``; returns the key row and the raw key (shown once)."""
+    ensure(can_manage_api_keys(acting_user))
+    name = name.strip()
+    if not name:
+        raise ApplicationError(
+            "name_required", "Give the key a name.", fields={"name": ["This field is required."]}
+        )
+    if ApiKey.objects.filter(account=acting_user, name=name, revoked_at__isnull=True).exists():
+        raise ApplicationError(
+            "api_key_name_taken",
+            "You already have an active key with this name.",
+            fields={"name": ["You already have an active key with this name."]},
+            status=409,
+        )
+    raw = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(name=name, account=acting_user, prefix=raw[:12], key_hash=hash_api_key(raw))
+    _create(key, actor=acting_user)
+    transaction.on_commit(lambda: notify_api_key_created.delay(str(key.pk)))
+    return key, raw
+
+
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, acting_user: Account) -> ApiKey:
+    ensure(can_manage_api_keys(acting_user))
+    if api_key.revoked_at is None:
+        _update(api_key, {"revoked_at": timezone.now()}, actor=acting_user)
+    return api_key
+
+
+def api_key_authenticate(raw: str) -> Account | None:
+    """The active account behind an active key, or None; notes when the key was last used."""
+    if not raw.startswith(API_KEY_PREFIX):
+        return None
+    key = (
+        ApiKey.objects.select_related("account", "account__customer")
+        .filter(key_hash=hash_api_key(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if key is None or not key.account.is_active:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key.account

@@ -12,7 +12,7 @@ from . import audit
 from .models import Account, ApiKey, AuditAction, AuditEvent, Customer, Reseller
 
 
-class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedModelAdmin(admin.ModelAdmin):
     """Writes create/update/delete entries and records staff access to customer objects."""
 
     def get_object(
@@ -96,7 +96,7 @@ class ApiKeyAdmin(AuditedModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["occurred_at", "actor_label", "channel", "action", "object_repr"]
     list_filter = ["action", "channel", "object_type"]
     search_fields = ["actor_label", "object_repr", "object_id"]

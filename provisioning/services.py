@@ -111,7 +111,7 @@ def _create(instance: Any, *, actor: Account | None) -> Any:
 @transaction.atomic
 def reseller_create(*, acting_user: Account, data: Mapping[str, Any]) -> Reseller:
     ensure(can_manage_resellers(acting_user))
-    return _create(Reseller(**_only(data, RESELLER_FIELDS)), actor=acting_user)  # type: ignore[no-any-return]
+    return _create(Reseller(**_only(data, RESELLER_FIELDS)), actor=acting_user)
 
 
 @transaction.atomic
@@ -139,7 +139,7 @@ def customer_create(
             fields={"company_name": ["This reseller already has a customer with this name."]},
             status=409,
         )
-    return _create(Customer(reseller=reseller, **fields), actor=acting_user)  # type: ignore[no-any-return]
+    return _create(Customer(reseller=reseller, **fields), actor=acting_user)
 
 
 @transaction.atomic

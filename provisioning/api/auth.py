@@ -32,7 +32,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "provisioning.api.auth.ApiKeyAuthentication"
     name = "apiKey"
 

@@ -7,15 +7,27 @@ from typing import Any
 
 from django.db import models
 from rest_framework import viewsets
+from rest_framework.request import Request
 
 from provisioning import access, audit
+from provisioning.permissions import ensure
 
 
-class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ScopedViewSet(viewsets.GenericViewSet):
     """Lists and objects always come through ``access.restrict``; a foreign id answers 404."""
 
     def base_queryset(self) -> models.QuerySet[Any]:
         raise NotImplementedError
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if self.action == "create":
+            ensure(self.may_create(request.user))
+
+    def may_create(self, account: Any) -> bool:
+        """Who may create objects here; checked before the input is validated, so a role that
+        may not create learns nothing from validation messages."""
+        return True
 
     def get_queryset(self) -> models.QuerySet[Any]:
         return access.restrict(self.base_queryset(), self.request.user)

@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from provisioning.models import AuditEvent, Customer, Reseller
 
 
-def _search(fields: list[str]):  # type: ignore[no-untyped-def]
-    def method(queryset: QuerySet, name: str, value: str) -> QuerySet:  # type: ignore[type-arg]
+def _search(fields: list[str]):
+    def method(queryset: QuerySet, name: str, value: str) -> QuerySet:
         condition = Q()
         for field in fields:
             condition |= Q(**{f"{field}__icontains": value})

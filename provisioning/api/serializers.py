@@ -13,7 +13,7 @@ from provisioning.validators import normalize_phone
 ADDRESS_FIELDS = ["street", "postal_code", "city", "country"]
 
 
-class _PhoneNormalizing(serializers.ModelSerializer):  # type: ignore[type-arg]
+class _PhoneNormalizing(serializers.ModelSerializer):
     def validate_contact_phone(self, value: str) -> str:
         return normalize_phone(value)
 
@@ -35,8 +35,13 @@ class ResellerSerializer(_PhoneNormalizing):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class _VisibleResellerField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class _VisibleResellerField(serializers.PrimaryKeyRelatedField):
     """A reseller the caller can see; any other id reads as "does not exist"."""
+
+    default_error_messages = {
+        "does_not_exist": "Unknown reseller.",
+        "incorrect_type": "Give the reseller's id.",
+    }
 
     def get_queryset(self) -> Any:
         return access.visible_resellers(self.context["request"].user)
@@ -81,11 +86,11 @@ class CustomerSerializer(_PhoneNormalizing):
         return attrs
 
 
-class CustomerStateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CustomerStateSerializer(serializers.Serializer):
     """Body of no fields; the action names the state."""
 
 
-class ApiKeySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ApiKeySerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="account.username", read_only=True)
     role = serializers.CharField(source="account.role", read_only=True)
     is_active = serializers.BooleanField(read_only=True)
@@ -114,7 +119,7 @@ class ApiKeyCreatedSerializer(ApiKeySerializer):
         fields = [*ApiKeySerializer.Meta.fields, "key"]
 
 
-class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [

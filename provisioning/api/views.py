@@ -14,7 +14,13 @@ from rest_framework.response import Response
 
 from provisioning import services
 from provisioning.models import ApiKey, AuditEvent, Customer, CustomerState, Reseller
-from provisioning.permissions import PermissionDeniedError, can_read_audit_log
+from provisioning.permissions import (
+    PermissionDeniedError,
+    can_create_customers,
+    can_manage_api_keys,
+    can_manage_resellers,
+    can_read_audit_log,
+)
 
 from .base import ScopedViewSet
 from .filters import AuditEventFilter, CustomerFilter, ResellerFilter
@@ -38,21 +44,25 @@ class ResellerViewSet(
     """Resellers: platform staff manage them; finance reads; a reseller admin sees its own."""
 
     serializer_class = ResellerSerializer
+
+    def may_create(self, account: Any) -> bool:
+        return can_manage_resellers(account)
+
     filterset_class = ResellerFilter
     ordering_fields = ["company_name", "created_at"]
 
     def base_queryset(self) -> models.QuerySet[Reseller]:
         return Reseller.objects.all()
 
-    def perform_create(self, serializer: ResellerSerializer) -> None:
+    def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.reseller_create(
             acting_user=self.request.user,  # type: ignore[arg-type]
             data=serializer.validated_data,
         )
 
-    def perform_update(self, serializer: ResellerSerializer) -> None:
+    def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.reseller_update(
-            reseller=serializer.instance,  # type: ignore[arg-type]
+            reseller=serializer.instance,
             acting_user=self.request.user,  # type: ignore[arg-type]
             data=serializer.validated_data,
         )
@@ -68,13 +78,17 @@ class CustomerViewSet(
     """Customers of a reseller. Customers are suspended, never deleted (invoices refer to them)."""
 
     serializer_class = CustomerSerializer
+
+    def may_create(self, account: Any) -> bool:
+        return can_create_customers(account)
+
     filterset_class = CustomerFilter
     ordering_fields = ["company_name", "created_at", "state"]
 
     def base_queryset(self) -> models.QuerySet[Customer]:
         return Customer.objects.all()
 
-    def perform_create(self, serializer: CustomerSerializer) -> None:
+    def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         reseller = data.pop("reseller")
         serializer.instance = services.customer_create(
@@ -83,9 +97,9 @@ class CustomerViewSet(
             data=data,
         )
 
-    def perform_update(self, serializer: CustomerSerializer) -> None:
+    def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.customer_update(
-            customer=serializer.instance,  # type: ignore[arg-type]
+            customer=serializer.instance,
             acting_user=self.request.user,  # type: ignore[arg-type]
             data=serializer.validated_data,
         )
@@ -121,6 +135,10 @@ class ApiKeyViewSet(
     """API keys. The key is in the creation response only; DELETE revokes (the row stays)."""
 
     serializer_class = ApiKeySerializer
+
+    def may_create(self, account: Any) -> bool:
+        return can_manage_api_keys(account)
+
     ordering_fields = ["created_at", "name"]
     filterset_fields = ["name"]
 

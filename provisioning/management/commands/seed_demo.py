@@ -11,7 +11,7 @@ from provisioning import services
 from provisioning.audit import audit_context
 from provisioning.models import Account, Channel, Customer, Reseller, Role
 
-DEMO_PASSWORD = "stimme-demo-2026"  # noqa: S105 - printed demo login
+DEMO_PASSWORD = "stimme-demo-2026"
 
 RESELLER = {
     "company_name": "Nordlicht Telekom GmbH",

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from rest_framework.test import APIClient
+
+from provisioning.models import Account
+from tests.factories import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Tests need no slow key stretching; production keeps Django's default hashers."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def api() -> Callable[[Account | None], APIClient]:
+    """An API client logged in as the given account (session), or anonymous."""
+
+    def make(account: Account | None = None) -> APIClient:
+        client = APIClient()
+        if account is not None:
+            client.force_login(account)
+        return client
+
+    return make

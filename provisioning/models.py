@@ -149,6 +149,23 @@ class Customer(Address):
         return self.company_name
 
 
+class AccountManager(UserManager["Account"]):
+    """``createsuperuser`` makes a platform staff login, through the audited service."""
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> Account:
+        from .services import account_create
+
+        return account_create(
+            acting_user=None,
+            username=username,
+            email=email or "",
+            password=password,
+            role=Role.PLATFORM_STAFF,
+        )
+
+
 class Account(AbstractUser):
     """A login to the portal and API, with exactly one role and the subtree it acts in."""
 
@@ -160,7 +177,7 @@ class Account(AbstractUser):
         Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
     )
 
-    objects: ClassVar[UserManager[Account]] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[AccountManager] = AccountManager()
 
     class Meta:
         ordering = ["username"]

@@ -141,6 +141,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Fernet keys for secrets at rest (trunk passwords), newest first; derived from SECRET_KEY if unset.
+FIELD_ENCRYPTION_KEYS = env_list("STIMME_FIELD_ENCRYPTION_KEYS", [])
 MEDIA_ROOT = Path(env_str("STIMME_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # E-mail: files in var/mail/ in the embedded default, SMTP when a host is configured.
@@ -180,7 +182,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "provisioning.api.filters.IdFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "provisioning.api.pagination.Pagination",

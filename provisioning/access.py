@@ -51,18 +51,25 @@ def restrict(queryset: models.QuerySet[M], account: Account | AnonymousUser) -> 
 
 
 def get_for_user(
-    source: type[M] | models.QuerySet[M], account: Account | AnonymousUser, pk: Any
+    source: type[M] | models.QuerySet[M],
+    account: Account | AnonymousUser,
+    pk: Any,
+    *,
+    field: str = "pk",
 ) -> M:
-    """One visible object by primary key, or ``Http404``; records platform access (AUD-1)."""
+    """One visible object by primary key (or another unique ``field``), or ``Http404``;
+    records platform access (AUD-1)."""
     queryset = source if isinstance(source, models.QuerySet) else source._default_manager.all()
-    pk_field = queryset.model._meta.pk
-    if isinstance(pk_field, models.UUIDField):
+    model_field = (
+        queryset.model._meta.pk if field == "pk" else queryset.model._meta.get_field(field)
+    )
+    if isinstance(model_field, models.UUIDField):
         try:
             pk = uuid.UUID(str(pk))
         except ValueError:
             raise Http404 from None
     try:
-        obj = restrict(queryset, account).get(pk=pk)
+        obj = restrict(queryset, account).get(**{field: pk})
     except (queryset.model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
         raise Http404 from None
     if getattr(account, "is_platform", False):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.mail import send_mail
 from django.utils import timezone
 
-from .models import ApiKey
+from .models import ApiKey, Customer
 
 
 def api_key_created(*, api_key_id: str) -> int:
@@ -34,4 +34,34 @@ def api_key_created(*, api_key_id: str) -> int:
         ),
         from_email=None,
         recipient_list=sorted(recipients),
+    )
+
+
+def demo_expiry_warning(*, customer: Customer, days: int) -> int:
+    """Tell the reseller that a customer's demo ends in ``days`` days (0: it has ended and the
+    customer is suspended)."""
+    reseller = customer.reseller
+    if not reseller.contact_email:
+        return 0
+    if customer.demo_expires_at is None:
+        return 0
+    end = timezone.localtime(customer.demo_expires_at).strftime("%d.%m.%Y %H:%M")
+    if days == 0:
+        subject = f"stimme: Demo von {customer.company_name} beendet, Anlage gesperrt"
+        text = (
+            f"Die Demolizenz von {customer.company_name} ist am {end} abgelaufen. Die Anlage ist "
+            "gesperrt; es wurde nichts gelöscht. Mit einer bezahlten Grundlizenz wird sie sofort "
+            "wieder freigegeben."
+        )
+    else:
+        subject = f"stimme: Demo von {customer.company_name} endet in {days} Tag(en)"
+        text = (
+            f"Die Demolizenz von {customer.company_name} endet am {end}. Ohne Umstellung auf "
+            "eine bezahlte Grundlizenz wird die Anlage dann gesperrt."
+        )
+    return send_mail(
+        subject=subject,
+        message=text + "\n",
+        from_email=None,
+        recipient_list=[reseller.contact_email],
     )

@@ -53,3 +53,29 @@ def can_read_resellers(account: Account) -> bool:
 def ensure(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDeniedError(message) if message else PermissionDeniedError()
+
+
+def can_set_up_system(account: Account, customer: Customer) -> bool:
+    """Base license, sites, trunks and number blocks: the reseller sets up its customer."""
+    return can_manage_customers_of(account, customer.reseller)
+
+
+def can_assign_demo_license(account: Account) -> bool:
+    return account.role == Role.PLATFORM_STAFF
+
+
+def can_manage_users(account: Account, customer: Customer) -> bool:
+    """Users and devices: the customer admin runs them, the reseller and staff may too."""
+    if account.role == Role.CUSTOMER_ADMIN:
+        return account.customer_id == customer.pk
+    return can_manage_customers_of(account, customer.reseller)
+
+
+def ensure_customer_writable(account: Account, customer: Customer) -> None:
+    """A suspended customer is read-only for its own admins; nothing is deleted (LIC-2)."""
+    if customer.is_suspended and account.role in {Role.CUSTOMER_ADMIN, Role.END_USER}:
+        raise ApplicationError(
+            "customer_suspended",
+            "This telephone system is suspended and read-only. Please contact your reseller.",
+            status=409,
+        )

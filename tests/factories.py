@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from provisioning import services
-from provisioning.models import Account, Customer, Reseller, Role
+from provisioning.models import (
+    Account,
+    Customer,
+    NumberBlock,
+    Reseller,
+    Role,
+    Site,
+    Subscriber,
+    Trunk,
+)
 
 PASSWORD = "correct-horse-battery-9"
 _seq = itertools.count(1)
@@ -107,3 +116,84 @@ def build_world() -> World:
         customer_admin_b1=make_account(Role.CUSTOMER_ADMIN, customer=customer_b1),
         end_user_a1=make_account(Role.END_USER, customer=customer_a1),
     )
+
+
+_block_seq = itertools.count(1)
+
+
+@dataclass
+class System:
+    """A customer's telephone system: base license, one site with a trunk and a block of 100
+    numbers (+49 30 <unique>-0 … -99), and one user on extension 10."""
+
+    customer: Customer
+    site: Site
+    trunk: Trunk
+    block: NumberBlock
+    user: Subscriber
+
+
+def site_data(**overrides: Any) -> dict[str, Any]:
+    n = next(_seq)
+    data = {
+        "name": f"Standort {n}",
+        "street": f"Werkstraße {n}",
+        "postal_code": "10115",
+        "city": "Berlin",
+        "country": "DE",
+    }
+    data.update(overrides)
+    return data
+
+
+def trunk_data(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "provider": "peoplefone",
+        "connection_type": "sip_datacenter",
+        "registrar_host": "sip.peoplefone.example",
+        "username": "trunk-user",
+        "state": "active",
+    }
+    data.update(overrides)
+    return data
+
+
+def unique_base_number() -> str:
+    """A valid Berlin base number no other test uses: +49 30 <7 digits>."""
+    return f"+4930{5000000 + next(_block_seq) * 10:07d}"
+
+
+def user_data(site: Site, extension: str, **overrides: Any) -> dict[str, Any]:
+    n = next(_seq)
+    data = {
+        "first_name": "Max",
+        "last_name": f"Muster{n}",
+        "email": f"max{n}@kunde.example",
+        "site": site,
+        "extension": extension,
+        "package": "klingende_stimme",
+    }
+    data.update(overrides)
+    return data
+
+
+def build_system(
+    customer: Customer, actor: Account, *, license_type: str = "grundlizenz"
+) -> System:
+    services.customer_set_base_license(
+        customer=customer, license_type=license_type, acting_user=actor
+    )
+    site = services.site_create(customer=customer, acting_user=actor, data=site_data())
+    trunk = services.trunk_create(
+        site=site, acting_user=actor, data=trunk_data(), password="s3cret!"
+    )
+    block = services.number_block_create(
+        trunk=trunk,
+        acting_user=actor,
+        base_number=unique_base_number(),
+        first_extension=0,
+        last_extension=99,
+    )
+    user = services.user_create(customer=customer, acting_user=actor, data=user_data(site, "10"))
+    customer.refresh_from_db()
+    return System(customer=customer, site=site, trunk=trunk, block=block, user=user)

@@ -3,13 +3,14 @@ platform-access auditing, and service calls for writes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from rest_framework import viewsets
 from rest_framework.request import Request
 
 from provisioning import access, audit
+from provisioning.models import Account
 from provisioning.permissions import ensure
 
 
@@ -18,6 +19,11 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def base_queryset(self) -> models.QuerySet[Any]:
         raise NotImplementedError
+
+    @property
+    def actor(self) -> Account:
+        """The authenticated account (every view requires authentication)."""
+        return cast(Account, self.request.user)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -34,7 +40,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_object(self) -> Any:
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
-        obj = access.get_for_user(self.base_queryset(), self.request.user, lookup)
+        obj = access.get_for_user(
+            self.base_queryset(), self.request.user, lookup, field=self.lookup_field
+        )
         self.check_object_permissions(self.request, obj)
         return obj
 

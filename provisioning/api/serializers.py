@@ -63,10 +63,19 @@ class CustomerSerializer(_PhoneNormalizing):
             "contact_email",
             "contact_phone",
             "state",
+            "base_license",
+            "demo_expires_at",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "state", "created_at", "updated_at"]
+        read_only_fields = [
+            "id",
+            "state",
+            "base_license",
+            "demo_expires_at",
+            "created_at",
+            "updated_at",
+        ]
         # Uniqueness per reseller is a service rule (answered 409), not a serializer one.
         validators: list[Any] = []
 

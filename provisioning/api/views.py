@@ -32,6 +32,7 @@ from .serializers import (
     CustomerStateSerializer,
     ResellerSerializer,
 )
+from .system_serializers import BaseLicenseSerializer
 
 
 class ResellerViewSet(
@@ -56,14 +57,14 @@ class ResellerViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.reseller_create(
-            acting_user=self.request.user,  # type: ignore[arg-type]
+            acting_user=self.actor,
             data=serializer.validated_data,
         )
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.reseller_update(
             reseller=serializer.instance,
-            acting_user=self.request.user,  # type: ignore[arg-type]
+            acting_user=self.actor,
             data=serializer.validated_data,
         )
 
@@ -93,21 +94,21 @@ class CustomerViewSet(
         reseller = data.pop("reseller")
         serializer.instance = services.customer_create(
             reseller=reseller,
-            acting_user=self.request.user,  # type: ignore[arg-type]
+            acting_user=self.actor,
             data=data,
         )
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.customer_update(
             customer=serializer.instance,
-            acting_user=self.request.user,  # type: ignore[arg-type]
+            acting_user=self.actor,
             data=serializer.validated_data,
         )
 
     def _set_state(self, state: str) -> Response:
         customer = services.customer_set_state(
             customer=self.get_object(),
-            acting_user=self.request.user,  # type: ignore[arg-type]
+            acting_user=self.actor,
             state=state,
         )
         return Response(CustomerSerializer(customer, context=self.get_serializer_context()).data)
@@ -117,6 +118,19 @@ class CustomerViewSet(
     def suspend(self, request: Request, pk: str | None = None) -> Response:
         """Suspend the customer: its admins can still read but change nothing."""
         return self._set_state(CustomerState.SUSPENDED)
+
+    @extend_schema(request=BaseLicenseSerializer, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"], url_path="base-license")
+    def base_license(self, request: Request, pk: str | None = None) -> Response:
+        """Assign or change the base license (LIC-1); the demo license is for staff only."""
+        body = BaseLicenseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        customer = services.customer_set_base_license(
+            customer=self.get_object(),
+            license_type=body.validated_data["license_type"],
+            acting_user=self.actor,
+        )
+        return Response(CustomerSerializer(customer, context=self.get_serializer_context()).data)
 
     @extend_schema(request=CustomerStateSerializer, responses=CustomerSerializer)
     @action(detail=True, methods=["post"])
@@ -150,14 +164,14 @@ class ApiKeyViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key, raw = services.api_key_create(
-            acting_user=request.user,  # type: ignore[arg-type]
+            acting_user=self.actor,
             name=serializer.validated_data["name"],
         )
         key.key = raw  # type: ignore[attr-defined]
         return Response(ApiKeyCreatedSerializer(key).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: ApiKey) -> None:
-        services.api_key_revoke(api_key=instance, acting_user=self.request.user)  # type: ignore[arg-type]
+        services.api_key_revoke(api_key=instance, acting_user=self.actor)
 
 
 class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -13,8 +13,8 @@ from django.urls import URLPattern, get_resolver
 from rest_framework.test import APIClient
 
 from provisioning import services
-from provisioning.models import Account, AuditEvent
-from tests.factories import World
+from provisioning.models import Account, AuditEvent, Device
+from tests.factories import System, World, build_system
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,24 @@ class Case:
     obj: Callable[[World], object]
     outsiders: tuple[str, ...]
     detail_methods: tuple[str, ...]
-    actions: tuple[str, ...] = ()
+    actions: tuple[tuple[str, str], ...] = ()
 
 
 def _audit_event_of_a1(world: World) -> AuditEvent:
     return AuditEvent.objects.filter(customer_id=world.customer_a1.pk).first()  # type: ignore[return-value]
+
+
+def _system_of_a1(world: World) -> System:
+    system = build_system(world.customer_a1, world.reseller_admin_a)
+    services.device_create(
+        customer=world.customer_a1,
+        acting_user=world.reseller_admin_a,
+        data={"site": system.site, "model": "IP222", "mac_address": "00:90:33:00:00:01"},
+    )
+    return system
+
+
+OUTSIDERS_OF_A1 = ("reseller_admin_b", "customer_admin_a2", "customer_admin_b1")
 
 
 def _api_key_of_reseller_a(world: World) -> object:
@@ -50,7 +63,7 @@ CASES = [
         lambda w: w.customer_a1,
         ("reseller_admin_b", "customer_admin_a2", "customer_admin_b1"),
         ("get", "put", "patch"),
-        ("suspend", "activate"),
+        (("suspend", "post"), ("activate", "post"), ("base-license", "post")),
     ),
     Case(
         "api-keys",
@@ -65,6 +78,51 @@ CASES = [
         _audit_event_of_a1,
         ("reseller_admin_b", "customer_admin_a2", "customer_admin_b1", "end_user_a1", "finance"),
         ("get",),
+    ),
+]
+
+CASES += [
+    Case(
+        "sites",
+        "customer_admin_a1",
+        lambda w: _system_of_a1(w).site,
+        OUTSIDERS_OF_A1,
+        ("get", "put", "patch", "delete"),
+        (("free-numbers", "get"),),
+    ),
+    Case(
+        "trunks",
+        "customer_admin_a1",
+        lambda w: _system_of_a1(w).trunk,
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        ("get", "put", "patch", "delete"),
+    ),
+    Case(
+        "number-blocks",
+        "customer_admin_a1",
+        lambda w: _system_of_a1(w).block,
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        ("get", "delete"),
+    ),
+    Case(
+        "users",
+        "customer_admin_a1",
+        lambda w: _system_of_a1(w).user,
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        ("get", "put", "patch", "delete"),
+        (
+            ("deactivate", "post"),
+            ("activate", "post"),
+            ("confirm-emergency-notice", "post"),
+            ("emergency-route", "get"),
+        ),
+    ),
+    Case(
+        "devices",
+        "customer_admin_a1",
+        lambda w: (_system_of_a1(w), Device.objects.get())[1],
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        ("get", "put", "patch", "delete"),
     ),
 ]
 
@@ -96,9 +154,9 @@ def test_outsider_learns_nothing(
         missing = _call(client, method, f"/api/v1/{case.resource}/{unknown}/")
         assert foreign == missing, (method, foreign, missing)
         assert foreign[0] in (403, 404)
-    for name in case.actions:
-        foreign = _call(client, "post", f"/api/v1/{case.resource}/{pk}/{name}/")
-        missing = _call(client, "post", f"/api/v1/{case.resource}/{unknown}/{name}/")
+    for name, method in case.actions:
+        foreign = _call(client, method, f"/api/v1/{case.resource}/{pk}/{name}/")
+        missing = _call(client, method, f"/api/v1/{case.resource}/{unknown}/{name}/")
         assert foreign == missing, (name, foreign, missing)
     malformed = _call(client, "get", f"/api/v1/{case.resource}/not-a-uuid/")
     assert malformed[0] in (403, 404)
@@ -134,7 +192,7 @@ def test_every_api_route_with_an_id_is_in_the_matrix() -> None:
                 routes.add(text.lstrip("^").split("/")[0])
     assert routes, "no API detail routes found"
     assert routes <= covered, f"not covered by the isolation matrix: {routes - covered}"
-    covered_actions = {(c.resource, a) for c in CASES for a in c.actions}
+    covered_actions = {(c.resource, a) for c in CASES for a, _ in c.actions}
     action_re = re.compile(r"^\^?(?P<resource>[\w-]+)/\(\?P<pk>[^)]*\)/(?P<action>[\w-]+)/\$$")
     found_actions = set()
     for pattern in get_resolver().url_patterns:
@@ -146,3 +204,67 @@ def test_every_api_route_with_an_id_is_in_the_matrix() -> None:
                 found_actions.add((match["resource"], match["action"]))
     assert found_actions, "no API actions found"
     assert found_actions <= covered_actions, f"not covered: {found_actions - covered_actions}"
+
+
+LIST_ONLY = ["licenses", "license-events"]
+
+
+@pytest.mark.parametrize("resource", LIST_ONLY)
+def test_list_only_resources_never_show_foreign_rows(
+    world: World, api: Callable[[Account | None], APIClient], resource: str
+) -> None:
+    build_system(world.customer_a1, world.reseller_admin_a)
+    build_system(world.customer_b1, world.reseller_admin_b)
+    own = api(world.customer_admin_a1).get(f"/api/v1/{resource}/", {"page_size": 500}).json()
+    assert own["count"] > 0
+    assert {row["customer"] for row in own["results"]} == {str(world.customer_a1.pk)}
+    for outsider in ("customer_admin_a2", "reseller_admin_b"):
+        rows = api(getattr(world, outsider)).get(f"/api/v1/{resource}/", {"page_size": 500}).json()
+        assert str(world.customer_a1.pk) not in {row["customer"] for row in rows["results"]}
+    filtered = api(world.reseller_admin_b).get(
+        f"/api/v1/{resource}/", {"customer": str(world.customer_a1.pk)}
+    )
+    assert filtered.status_code == 400 or filtered.json()["count"] == 0
+
+
+def test_list_only_resources_have_no_detail_route() -> None:
+    for pattern in get_resolver().url_patterns:
+        if str(pattern.pattern) != "api/v1/":
+            continue
+        for sub in pattern.url_patterns:  # type: ignore[attr-defined]
+            text = str(sub.pattern)
+            for resource in LIST_ONLY:
+                assert not (
+                    text.startswith(f"^{resource}/(?P<pk>")
+                    or text.startswith(f"{resource}/(?P<pk>")
+                )
+
+
+@pytest.mark.parametrize(
+    ("resource", "param"),
+    [
+        ("customers", "reseller"),
+        ("sites", "customer"),
+        ("trunks", "site"),
+        ("users", "site"),
+        ("devices", "customer"),
+        ("licenses", "customer"),
+        ("license-events", "customer"),
+        ("audit-events", "customer"),
+    ],
+)
+def test_filtering_by_a_foreign_id_answers_like_an_unknown_id(
+    world: World, api: Callable[[Account | None], APIClient], resource: str, param: str
+) -> None:
+    system = build_system(world.customer_a1, world.reseller_admin_a)
+    foreign_id = {
+        "reseller": world.reseller_a.pk,
+        "customer": world.customer_a1.pk,
+        "site": system.site.pk,
+    }[param]
+    client = api(world.reseller_admin_b)
+    foreign = client.get(f"/api/v1/{resource}/", {param: str(foreign_id)})
+    unknown = client.get(f"/api/v1/{resource}/", {param: str(uuid.uuid4())})
+    assert foreign.status_code == unknown.status_code == 200
+    assert foreign.json() == unknown.json()
+    assert foreign.json()["count"] == 0

@@ -10,8 +10,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .errors import ApplicationError
-from .validators import validate_country, validate_phone, validate_postal_code, validate_vat_id
+from ..errors import ApplicationError
+from ..validators import validate_country, validate_phone, validate_postal_code, validate_vat_id
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,20 @@ class Customer(Address):
     state = models.CharField(
         _("Status"), max_length=20, choices=CustomerState.choices, default=CustomerState.ACTIVE
     )
+    base_license = models.CharField(
+        _("Grundlizenz"),
+        max_length=30,
+        blank=True,
+        editable=False,
+        choices=[
+            ("grundlizenz", "Grundlizenz"),
+            ("erweiterte_grundlizenz", "Erweiterte Grundlizenz"),
+            ("demolizenz", "Demolizenz"),
+        ],
+    )
+    base_license_holding = models.UUIDField(null=True, blank=True, editable=False)
+    demo_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    demo_warned_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -148,6 +162,14 @@ class Customer(Address):
     def __str__(self) -> str:
         return self.company_name
 
+    @property
+    def is_demo(self) -> bool:
+        return self.base_license == "demolizenz"
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.state == CustomerState.SUSPENDED
+
 
 class AccountManager(UserManager["Account"]):
     """``createsuperuser`` makes a platform staff login, through the audited service."""
@@ -155,7 +177,7 @@ class AccountManager(UserManager["Account"]):
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: Any
     ) -> Account:
-        from .services import account_create
+        from ..services.tenancy import account_create
 
         return account_create(
             acting_user=None,

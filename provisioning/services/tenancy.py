@@ -15,9 +15,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit
-from .errors import ApplicationError
-from .models import (
+from .. import audit
+from ..errors import ApplicationError
+from ..models import (
     PLATFORM_ROLES,
     Account,
     ApiKey,
@@ -27,7 +27,7 @@ from .models import (
     Reseller,
     Role,
 )
-from .permissions import (
+from ..permissions import (
     can_create_customers,
     can_edit_customer,
     can_manage_api_keys,
@@ -35,7 +35,8 @@ from .permissions import (
     can_manage_resellers,
     ensure,
 )
-from .tasks import notify_api_key_created
+from ..tasks import notify_api_key_created
+from ._common import audited_create, audited_update, only_fields
 
 RESELLER_FIELDS = frozenset(
     {
@@ -67,51 +68,13 @@ CUSTOMER_FIELDS = frozenset(
 API_KEY_PREFIX = "stm_"
 
 
-def _only(data: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
-    unknown = set(data) - allowed
-    if unknown:
-        raise ApplicationError(
-            "unknown_fields",
-            "These fields cannot be set here: " + ", ".join(sorted(unknown)),
-            fields={name: ["This field cannot be set here."] for name in sorted(unknown)},
-        )
-    return dict(data)
-
-
-def _update(instance: Any, data: Mapping[str, Any], *, actor: Account) -> dict[str, Any]:
-    """Apply ``data`` to ``instance``, save the changed fields, audit; returns the changes."""
-    before = audit.snapshot(instance)
-    for name, value in data.items():
-        setattr(instance, name, value)
-    changes = audit.changes_between(before, instance)
-    if changes:
-        instance.full_clean()
-        instance.save()
-        audit.record_change(
-            actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes
-        )
-    return changes
-
-
-def _create(instance: Any, *, actor: Account | None) -> Any:
-    instance.full_clean()
-    instance.save()
-    audit.record_change(
-        actor=actor,
-        action=AuditAction.CREATE,
-        instance=instance,
-        changes=audit.created_changes(instance),
-    )
-    return instance
-
-
 # Resellers ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def reseller_create(*, acting_user: Account, data: Mapping[str, Any]) -> Reseller:
     ensure(can_manage_resellers(acting_user))
-    return _create(Reseller(**_only(data, RESELLER_FIELDS)), actor=acting_user)
+    return audited_create(Reseller(**only_fields(data, RESELLER_FIELDS)), actor=acting_user)
 
 
 @transaction.atomic
@@ -119,7 +82,7 @@ def reseller_update(
     *, reseller: Reseller, acting_user: Account, data: Mapping[str, Any]
 ) -> Reseller:
     ensure(can_manage_resellers(acting_user))
-    _update(reseller, _only(data, RESELLER_FIELDS), actor=acting_user)
+    audited_update(reseller, only_fields(data, RESELLER_FIELDS), actor=acting_user)
     return reseller
 
 
@@ -131,7 +94,7 @@ def customer_create(
     *, reseller: Reseller, acting_user: Account, data: Mapping[str, Any]
 ) -> Customer:
     ensure(can_create_customers(acting_user) and can_manage_customers_of(acting_user, reseller))
-    fields = _only(data, CUSTOMER_FIELDS)
+    fields = only_fields(data, CUSTOMER_FIELDS)
     if Customer.objects.filter(reseller=reseller, company_name=fields.get("company_name")).exists():
         raise ApplicationError(
             "customer_name_taken",
@@ -139,7 +102,7 @@ def customer_create(
             fields={"company_name": ["This reseller already has a customer with this name."]},
             status=409,
         )
-    return _create(Customer(reseller=reseller, **fields), actor=acting_user)
+    return audited_create(Customer(reseller=reseller, **fields), actor=acting_user)
 
 
 @transaction.atomic
@@ -147,7 +110,7 @@ def customer_update(
     *, customer: Customer, acting_user: Account, data: Mapping[str, Any]
 ) -> Customer:
     ensure(can_edit_customer(acting_user, customer))
-    fields = _only(data, CUSTOMER_FIELDS)
+    fields = only_fields(data, CUSTOMER_FIELDS)
     name = fields.get("company_name")
     if (
         name
@@ -160,7 +123,7 @@ def customer_update(
             fields={"company_name": ["This reseller already has a customer with this name."]},
             status=409,
         )
-    _update(customer, fields, actor=acting_user)
+    audited_update(customer, fields, actor=acting_user)
     return customer
 
 
@@ -174,7 +137,7 @@ def customer_set_state(*, customer: Customer, acting_user: Account, state: str) 
             f"Unknown state {state!r}.",
             fields={"state": [f"Choose one of: {', '.join(CustomerState.values)}."]},
         )
-    _update(customer, {"state": state}, actor=acting_user)
+    audited_update(customer, {"state": state}, actor=acting_user)
     return customer
 
 
@@ -259,7 +222,7 @@ def api_key_create(*, acting_user: Account, name: str) -> tuple[ApiKey, str]:
         )
     raw = API_KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(name=name, account=acting_user, prefix=raw[:12], key_hash=hash_api_key(raw))
-    _create(key, actor=acting_user)
+    audited_create(key, actor=acting_user)
     transaction.on_commit(lambda: notify_api_key_created.delay(str(key.pk)))
     return key, raw
 
@@ -268,7 +231,7 @@ def api_key_create(*, acting_user: Account, name: str) -> tuple[ApiKey, str]:
 def api_key_revoke(*, api_key: ApiKey, acting_user: Account) -> ApiKey:
     ensure(can_manage_api_keys(acting_user))
     if api_key.revoked_at is None:
-        _update(api_key, {"revoked_at": timezone.now()}, actor=acting_user)
+        audited_update(api_key, {"revoked_at": timezone.now()}, actor=acting_user)
     return api_key
 
 

@@ -1,0 +1,99 @@
+"""Licenses (LIC-1 … LIC-6) and their append-only ledger, which billing reads."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..errors import ApplicationError
+from .tenancy import Customer, TenantPath
+
+
+class LicenseType(models.TextChoices):
+    GRUNDLIZENZ = "grundlizenz", "Grundlizenz"
+    ERWEITERTE_GRUNDLIZENZ = "erweiterte_grundlizenz", "Erweiterte Grundlizenz"
+    DEMOLIZENZ = "demolizenz", "Demolizenz"
+    WEITERER_STANDORT = "weiterer_standort", "Weiterer Standort"
+    KLARE_STIMME = "klare_stimme", "Klare stimme"
+    KLINGENDE_STIMME = "klingende_stimme", "Klingende stimme"
+    VOLLE_STIMME = "volle_stimme", "Volle stimme"
+
+
+BASE_LICENSES = (
+    LicenseType.GRUNDLIZENZ,
+    LicenseType.ERWEITERTE_GRUNDLIZENZ,
+    LicenseType.DEMOLIZENZ,
+)
+PACKAGES = (LicenseType.KLARE_STIMME, LicenseType.KLINGENDE_STIMME, LicenseType.VOLLE_STIMME)
+
+
+class LedgerKind(models.TextChoices):
+    ASSIGN = "assign", _("zugewiesen")
+    RELEASE = "release", _("freigegeben")
+
+
+class LicenseEventQuerySet(models.QuerySet["LicenseEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise ApplicationError("ledger_append_only", "License ledger rows cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ApplicationError("ledger_append_only", "License ledger rows cannot be deleted.")
+
+
+class LicenseEvent(models.Model):
+    """One row of the license ledger (LIC-6): a license assigned or released at an instant.
+
+    A *holding* is one license from assignment to release; its two rows share ``holding``.
+    Rows are only ever added: on PostgreSQL a trigger refuses UPDATE and DELETE. Billing counts
+    the peak of simultaneous holdings per customer and license type from these rows alone.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="license_events")
+    license_type = models.CharField(max_length=30, choices=LicenseType.choices)
+    kind = models.CharField(max_length=10, choices=LedgerKind.choices)
+    effective_at = models.DateTimeField()
+    holding = models.UUIDField(db_index=True)
+    subject_type = models.CharField(max_length=20)  # customer / site / user
+    subject_id = models.UUIDField()
+    subject_label = models.CharField(max_length=200, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LicenseEventQuerySet.as_manager()
+
+    tenant: ClassVar[TenantPath] = TenantPath(
+        reseller="customer__reseller_id", customer="customer_id"
+    )
+    audit_scope: ClassVar[tuple[str | None, str | None]] = ("customer.reseller_id", "customer_id")
+
+    class Meta:
+        ordering = ["effective_at", "id"]
+        verbose_name = _("Lizenzbuchung")
+        verbose_name_plural = _("Lizenzbuch")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holding", "kind"], name="ledger_one_assign_one_release"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["effective_at", "customer", "license_type", "kind"],
+                name="ledger_time_customer_type",
+            ),
+            models.Index(fields=["customer", "effective_at"], name="ledger_customer_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_license_type_display()} {self.get_kind_display()} {self.subject_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ApplicationError("ledger_append_only", "License ledger rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ApplicationError("ledger_append_only", "License ledger rows cannot be deleted.")

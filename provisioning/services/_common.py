@@ -1,0 +1,59 @@
+"""Helpers shared by the service modules: field filtering, audited create and update."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import audit
+from ..errors import ApplicationError
+from ..models import Account, AuditAction
+
+
+def only_fields(data: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+    unknown = set(data) - allowed
+    if unknown:
+        raise ApplicationError(
+            "unknown_fields",
+            "These fields cannot be set here: " + ", ".join(sorted(unknown)),
+            fields={name: ["This field cannot be set here."] for name in sorted(unknown)},
+        )
+    return dict(data)
+
+
+def audited_update(instance: Any, data: Mapping[str, Any], *, actor: Account) -> dict[str, Any]:
+    """Apply ``data`` to ``instance``, save the changed fields, audit; returns the changes."""
+    before = audit.snapshot(instance)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    changes = audit.changes_between(before, instance)
+    if changes:
+        instance.full_clean()
+        instance.save()
+        audit.record_change(
+            actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes
+        )
+    return changes
+
+
+def audited_create(instance: Any, *, actor: Account | None) -> Any:
+    instance.full_clean()
+    instance.save()
+    audit.record_change(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=instance,
+        changes=audit.created_changes(instance),
+    )
+    return instance
+
+
+def audited_delete(instance: Any, *, actor: Account | None, object_repr: str | None = None) -> None:
+    audit.record_change(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=instance,
+        changes=audit.deleted_changes(instance),
+        object_repr=object_repr,
+    )
+    instance.delete()

@@ -1,0 +1,817 @@
+"""Sites, SIP trunks, number blocks, users and devices of a customer (LIC-3 … LIC-6, TRK-1 …
+TRK-4, FEA-12)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from telephony.entitlements import FEATURE_LABELS, Feature, Package, lost_features
+
+from .. import audit, ledger
+from ..errors import ApplicationError
+from ..models import (
+    Account,
+    AuditAction,
+    ConnectionType,
+    Customer,
+    Device,
+    DeviceModel,
+    LicenseType,
+    NumberBlock,
+    PhoneNumber,
+    Provider,
+    Site,
+    Subscriber,
+    Trunk,
+    WorkPlace,
+    normalize_mac,
+)
+from ..permissions import (
+    can_manage_users,
+    can_set_up_system,
+    ensure,
+    ensure_customer_writable,
+)
+from ..validators import normalize_phone
+from ._common import audited_create, audited_delete, audited_update, only_fields
+from .licenses import DEMO_MAX_TRUNKS, DEMO_MAX_USERS
+
+MAX_BLOCK_SIZE = 10_000
+ADDRESS = ("street", "postal_code", "city", "country")
+
+
+def _lock(customer: Customer) -> Customer:
+    """Serialise writes that check a per-customer limit (demo limits, site licenses)."""
+    return Customer.objects.select_for_update().select_related("reseller").get(pk=customer.pk)
+
+
+def _guard_setup(account: Account, customer: Customer) -> None:
+    ensure(can_set_up_system(account, customer))
+    ensure_customer_writable(account, customer)
+
+
+def _guard_users(account: Account, customer: Customer) -> None:
+    ensure(can_manage_users(account, customer))
+    ensure_customer_writable(account, customer)
+
+
+def _same_customer(obj: Any, customer: Customer, name: str) -> None:
+    if obj is not None and obj.customer_id != customer.pk:
+        raise ApplicationError("not_found", f"Unknown {name}.", fields={name: [f"Unknown {name}."]})
+
+
+# Sites ----------------------------------------------------------------------------------------
+
+SITE_FIELDS = frozenset({"name", *ADDRESS})
+
+
+@transaction.atomic
+def site_create(
+    *,
+    customer: Customer,
+    acting_user: Account,
+    data: Mapping[str, Any],
+    extra_site_license: bool = False,
+) -> Site:
+    """Add a site. The first is included; every further one assigns a *Weiterer Standort*
+    license, which the caller must accept explicitly (it is billed monthly)."""
+    customer = _lock(customer)
+    _guard_setup(acting_user, customer)
+    fields = only_fields(data, SITE_FIELDS)
+    if Site.objects.filter(customer=customer, name=fields.get("name")).exists():
+        raise ApplicationError(
+            "site_name_taken",
+            "This customer already has a site with this name.",
+            fields={"name": ["This customer already has a site with this name."]},
+            status=409,
+        )
+    needs_license = Site.objects.filter(customer=customer).exists()
+    if needs_license and not extra_site_license:
+        raise ApplicationError(
+            "extra_site_license_required",
+            "Every site beyond the first needs a 'Weiterer Standort' license, billed monthly. "
+            "Confirm it with extra_site_license=true.",
+            fields={"extra_site_license": ["Confirm the additional site license."]},
+        )
+    site = audited_create(Site(customer=customer, **fields), actor=acting_user)
+    if needs_license:
+        site.extra_license_holding = ledger.assign(
+            customer=customer,
+            license_type=LicenseType.WEITERER_STANDORT,
+            subject=site,
+            at=timezone.now(),
+        )
+        site.save(update_fields=["extra_license_holding"])
+    return site
+
+
+@transaction.atomic
+def site_update(*, site: Site, acting_user: Account, data: Mapping[str, Any]) -> Site:
+    _guard_setup(acting_user, site.customer)
+    fields = only_fields(data, SITE_FIELDS)
+    name = fields.get("name")
+    if (
+        name
+        and name != site.name
+        and Site.objects.filter(customer=site.customer, name=name).exists()
+    ):
+        raise ApplicationError(
+            "site_name_taken",
+            "This customer already has a site with this name.",
+            fields={"name": ["This customer already has a site with this name."]},
+            status=409,
+        )
+    audited_update(site, fields, actor=acting_user)
+    return site
+
+
+@transaction.atomic
+def site_delete(*, site: Site, acting_user: Account) -> None:
+    """Remove an empty site and release one site license: its own, or — when the included
+    site goes — that of the oldest remaining site, which becomes the included one."""
+    customer = _lock(site.customer)
+    _guard_setup(acting_user, customer)
+    in_use = []
+    if Subscriber.objects.filter(site=site).exists():
+        in_use.append("users")
+    if Trunk.objects.filter(site=site).exists():
+        in_use.append("SIP trunk")
+    if Device.objects.filter(site=site).exists():
+        in_use.append("devices")
+    if in_use:
+        raise ApplicationError(
+            "site_in_use",
+            f"The site still has {', '.join(in_use)}; move or remove them first.",
+            status=409,
+        )
+    now = timezone.now()
+    if site.extra_license_holding:
+        ledger.release(holding=site.extra_license_holding, at=now)
+    else:
+        successor = (
+            Site.objects.filter(customer=customer, extra_license_holding__isnull=False)
+            .exclude(pk=site.pk)
+            .order_by("created_at")
+            .first()
+        )
+        if successor is not None and successor.extra_license_holding:
+            ledger.release(holding=successor.extra_license_holding, at=now)
+            Site.objects.filter(pk=successor.pk).update(extra_license_holding=None)
+    audited_delete(site, actor=acting_user)
+
+
+# Trunks ---------------------------------------------------------------------------------------
+
+TRUNK_FIELDS = frozenset(
+    {
+        "provider",
+        "provider_name",
+        "connection_type",
+        "isdn_mode",
+        "registrar_host",
+        "username",
+        "contract_reference",
+        "state",
+        "emergency_street",
+        "emergency_postal_code",
+        "emergency_city",
+        "emergency_country",
+    }
+)
+
+
+def _check_trunk_rules(trunk: Trunk) -> None:
+    if trunk.provider == Provider.OTHER and not trunk.provider_name.strip():
+        raise ApplicationError(
+            "provider_name_required",
+            "Name the provider.",
+            fields={"provider_name": ["Name the provider when choosing 'other'."]},
+        )
+    if trunk.connection_type == ConnectionType.ISDN_ONSITE:
+        if not Device.objects.filter(site_id=trunk.site_id, model=DeviceModel.IP411).exists():
+            raise ApplicationError(
+                "isdn_gateway_required",
+                "An ISDN connection on site needs an IP411 gateway registered at this site.",
+                fields={"connection_type": ["Register an IP411 gateway at the site first."]},
+            )
+        if not trunk.isdn_mode:
+            raise ApplicationError(
+                "isdn_mode_required",
+                "Choose the ISDN line type.",
+                fields={"isdn_mode": ["Choose multi-device or PBX line."]},
+            )
+    elif trunk.isdn_mode:
+        trunk.isdn_mode = ""
+    if trunk.connection_type != ConnectionType.ISDN_ONSITE and not trunk.registrar_host:
+        raise ApplicationError(
+            "registrar_required",
+            "A SIP connection needs the provider's registrar host.",
+            fields={"registrar_host": ["This field is required for SIP connections."]},
+        )
+
+
+@transaction.atomic
+def trunk_create(
+    *, site: Site, acting_user: Account, data: Mapping[str, Any], password: str = ""
+) -> Trunk:
+    """The one SIP trunk of a site (TRK-1). The emergency address defaults to the site's
+    (TRK-3); the password is stored encrypted and never shown again."""
+    customer = _lock(site.customer)
+    _guard_setup(acting_user, customer)
+    fields = only_fields(data, TRUNK_FIELDS)
+    if Trunk.objects.filter(site=site).exists():
+        raise ApplicationError(
+            "site_trunk_limit",
+            "This site already has its SIP trunk; a site has at most one.",
+            fields={"site": ["This site already has a SIP trunk."]},
+            status=409,
+        )
+    if customer.is_demo and Trunk.objects.filter(customer=customer).count() >= DEMO_MAX_TRUNKS:
+        raise ApplicationError(
+            "demo_trunk_limit",
+            f"A demo customer has at most {DEMO_MAX_TRUNKS} SIP trunk.",
+            status=409,
+        )
+    for name in ADDRESS:
+        fields.setdefault(f"emergency_{name}", getattr(site, name))
+        if not fields[f"emergency_{name}"]:
+            fields[f"emergency_{name}"] = getattr(site, name)
+    trunk = Trunk(customer=customer, site=site, **fields)
+    if password:
+        trunk.set_password(password)
+    _check_trunk_rules(trunk)
+    try:
+        with transaction.atomic():
+            audited_create(trunk, actor=acting_user)
+    except IntegrityError:
+        raise ApplicationError(
+            "site_trunk_limit", "This site already has its SIP trunk.", status=409
+        ) from None
+    return trunk
+
+
+@transaction.atomic
+def trunk_update(
+    *, trunk: Trunk, acting_user: Account, data: Mapping[str, Any], password: str | None = None
+) -> Trunk:
+    """Change a trunk; ``password`` None keeps the stored one, a string replaces it."""
+    _guard_setup(acting_user, trunk.customer)
+    fields = only_fields(data, TRUNK_FIELDS)
+    before = audit.snapshot(trunk)
+    for name, value in fields.items():
+        setattr(trunk, name, value)
+    if password is not None:
+        trunk.set_password(password) if password else setattr(trunk, "password_encrypted", "")
+    _check_trunk_rules(trunk)
+    changes = audit.changes_between(before, trunk)
+    if changes:
+        trunk.full_clean()
+        trunk.save()
+        audit.record_change(
+            actor=acting_user, action=AuditAction.UPDATE, instance=trunk, changes=changes
+        )
+    return trunk
+
+
+@transaction.atomic
+def trunk_delete(*, trunk: Trunk, acting_user: Account) -> None:
+    _guard_setup(acting_user, trunk.customer)
+    if NumberBlock.objects.filter(trunk=trunk).exists():
+        raise ApplicationError(
+            "trunk_in_use", "Remove the trunk's number blocks first.", status=409
+        )
+    audited_delete(trunk, actor=acting_user)
+
+
+# Number blocks --------------------------------------------------------------------------------
+
+
+def parse_base_number(raw: str) -> str:
+    """An E.164 base number (the block's numbers are this followed by the extension)."""
+    try:
+        number = phonenumbers.parse(raw, "DE")
+    except phonenumbers.NumberParseException:
+        raise ApplicationError(
+            "invalid_number",
+            "Not a phone number.",
+            fields={
+                "base_number": ["Enter the number in international form, e.g. +49 30 1234567."]
+            },
+        ) from None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _valid_e164(e164: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+@transaction.atomic
+def number_block_create(
+    *,
+    trunk: Trunk,
+    acting_user: Account,
+    base_number: str,
+    first_extension: int,
+    last_extension: int,
+) -> NumberBlock:
+    """Add a block of numbers to a trunk (TRK-2). Every number gets a row that is unique on the
+    whole platform, so an overlap with any block anywhere is refused by the database."""
+    customer = _lock(trunk.customer)
+    _guard_setup(acting_user, customer)
+    base = parse_base_number(base_number)
+    if first_extension < 0 or last_extension < first_extension:
+        raise ApplicationError(
+            "invalid_range",
+            "The last extension must not be below the first.",
+            fields={"last_extension": ["Must be at least the first extension."]},
+        )
+    if last_extension - first_extension + 1 > MAX_BLOCK_SIZE:
+        raise ApplicationError(
+            "block_too_large",
+            f"A block holds at most {MAX_BLOCK_SIZE} numbers.",
+            fields={"last_extension": [f"A block holds at most {MAX_BLOCK_SIZE} numbers."]},
+        )
+    for ext in {first_extension, last_extension}:
+        if not _valid_e164(f"{base}{ext}"):
+            raise ApplicationError(
+                "invalid_number",
+                f"{base}{ext} is not a valid phone number.",
+                fields={"base_number": [f"{base}{ext} is not a valid phone number."]},
+            )
+    block = audited_create(
+        NumberBlock(
+            customer=customer,
+            trunk=trunk,
+            base_number=base,
+            first_extension=first_extension,
+            last_extension=last_extension,
+        ),
+        actor=acting_user,
+    )
+    numbers = [
+        PhoneNumber(e164=f"{base}{ext}", block=block, customer=customer, extension=str(ext))
+        for ext in range(first_extension, last_extension + 1)
+    ]
+    e164s = [n.e164 for n in numbers]
+    taken = list(PhoneNumber.objects.filter(e164__in=e164s).values_list("e164", flat=True)[:5])
+    if not taken:
+        try:
+            with transaction.atomic():
+                PhoneNumber.objects.bulk_create(numbers, batch_size=1000)
+            return block
+        except IntegrityError:
+            taken = list(
+                PhoneNumber.objects.filter(e164__in=e164s).values_list("e164", flat=True)[:5]
+            ) or ["(a concurrent request)"]
+    raise ApplicationError(
+        "number_taken",
+        "These numbers already belong to a block: " + ", ".join(taken),
+        fields={"base_number": ["The block overlaps numbers already on the platform."]},
+        status=409,
+    )
+
+
+@transaction.atomic
+def number_block_delete(*, block: NumberBlock, acting_user: Account) -> None:
+    _guard_setup(acting_user, block.customer)
+    used = (
+        PhoneNumber.objects.filter(block=block).filter(subscriber__isnull=False).exists()
+        or PhoneNumber.objects.filter(block=block, fax_subscriber__isnull=False).exists()
+    )
+    if used:
+        raise ApplicationError(
+            "block_in_use", "Numbers of this block are assigned to users.", status=409
+        )
+    audited_delete(block, actor=acting_user)
+
+
+# Users ----------------------------------------------------------------------------------------
+
+USER_FIELDS = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "display_name",
+        "email",
+        "site",
+        "extension",
+        "package",
+        "works_at",
+        "voicemail_enabled",
+        "mobility_number",
+        "fax_extension",
+    }
+)
+
+
+def features_in_use(subscriber: Subscriber) -> set[Feature]:
+    """Features the user's configuration relies on, for the downgrade check (LIC-5)."""
+    used = set()
+    if subscriber.voicemail_enabled:
+        used.add(Feature.VOICEMAIL)
+    if subscriber.mobility_number:
+        used.add(Feature.MOBILITY)
+    if subscriber.fax_number_id:
+        used.add(Feature.FAX)
+    return used
+
+
+def _check_entitlements(subscriber: Subscriber) -> None:
+    package = Package(subscriber.package)
+    missing = lost_features(package, package, features_in_use(subscriber))
+    if missing:
+        names = ", ".join(FEATURE_LABELS[f] for f in missing)
+        raise ApplicationError(
+            "feature_not_in_package",
+            f"{package.label} does not include: {names}.",
+            fields={"package": [f"{package.label} does not include: {names}."]},
+        )
+
+
+def _number_for(site: Site, extension: str, field_name: str) -> PhoneNumber:
+    """The free number of ``extension`` in the block of the site's trunk."""
+    extension = str(extension).strip()
+    if extension == "0":
+        raise ApplicationError(
+            "main_number_reserved",
+            "Extension 0 is the main number (operator).",
+            fields={field_name: ["Extension 0 is the main number."]},
+        )
+    number = (
+        PhoneNumber.objects.select_related("block__trunk")
+        .filter(block__trunk__site=site, extension=extension)
+        .first()
+    )
+    if number is None:
+        raise ApplicationError(
+            "extension_not_in_block",
+            f"Extension {extension} is not in a number block of the SIP trunk of site {site}.",
+            fields={field_name: [f"Not in a number block of the trunk of site {site}."]},
+        )
+    if (
+        Subscriber.objects.filter(number=number).exists()
+        or Subscriber.objects.filter(fax_number=number).exists()
+    ):
+        raise ApplicationError(
+            "number_taken",
+            f"{number.e164} is already assigned.",
+            fields={field_name: [f"{number.e164} is already assigned."]},
+            status=409,
+        )
+    return number
+
+
+def _save_subscriber(subscriber: Subscriber, *, creating: bool) -> None:
+    try:
+        with transaction.atomic():
+            subscriber.full_clean(exclude=["number", "fax_number", "license_holding"])
+            subscriber.save()
+    except IntegrityError:
+        raise ApplicationError(
+            "number_taken",
+            "This number was just assigned to someone else.",
+            fields={"extension": ["This number was just assigned to someone else."]},
+            status=409,
+        ) from None
+
+
+@transaction.atomic
+def user_create(*, customer: Customer, acting_user: Account, data: Mapping[str, Any]) -> Subscriber:
+    """Create a user with a direct extension in the block of their site's trunk and one
+    package; assigns the package license in the ledger."""
+    customer = _lock(customer)
+    _guard_users(acting_user, customer)
+    fields = only_fields(data, USER_FIELDS)
+    if not customer.base_license:
+        raise ApplicationError(
+            "base_license_required", "Assign the customer's base license first.", status=409
+        )
+    if customer.is_demo and Subscriber.objects.filter(customer=customer).count() >= DEMO_MAX_USERS:
+        raise ApplicationError(
+            "demo_user_limit",
+            f"A demo customer has at most {DEMO_MAX_USERS} users.",
+            status=409,
+        )
+    site: Site = fields.pop("site")
+    _same_customer(site, customer, "site")
+    number = _number_for(site, fields.pop("extension"), "extension")
+    fax_extension = fields.pop("fax_extension", "")
+    fax = _number_for(site, fax_extension, "fax_extension") if fax_extension else None
+    if fields.get("mobility_number"):
+        fields["mobility_number"] = normalize_phone(fields["mobility_number"])
+    subscriber = Subscriber(customer=customer, site=site, number=number, fax_number=fax, **fields)
+    _check_entitlements(subscriber)
+    now = timezone.now()
+    subscriber.license_holding = ledger.assign(
+        customer=customer,
+        license_type=subscriber.package,
+        subject=subscriber,
+        at=now,
+        label=subscriber.name,
+    )
+    _save_subscriber(subscriber, creating=True)
+    audit.record_change(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        instance=subscriber,
+        changes=audit.created_changes(subscriber),
+    )
+    return subscriber
+
+
+@transaction.atomic
+def user_update(
+    *, subscriber: Subscriber, acting_user: Account, data: Mapping[str, Any]
+) -> Subscriber:
+    """Change a user. A package change is a release and an assignment at the same instant;
+    a downgrade that would orphan a feature in use is refused, naming the features."""
+    customer = _lock(subscriber.customer)
+    _guard_users(acting_user, customer)
+    fields = only_fields(data, USER_FIELDS)
+    before = audit.snapshot(subscriber)
+    old_package = subscriber.package
+    site = fields.pop("site", subscriber.site)
+    _same_customer(site, customer, "site")
+    extension = fields.pop("extension", None)
+    fax_extension = fields.pop("fax_extension", None)
+    if site.pk != subscriber.site_id and extension is None:
+        raise ApplicationError(
+            "extension_required",
+            "A user moving to another site needs an extension in that site's number block.",
+            fields={"extension": ["Choose an extension at the new site."]},
+        )
+    subscriber.site = site
+    if extension is not None and str(extension) != (
+        subscriber.number.extension if site.pk == before["site"] else None
+    ):
+        subscriber.number = _number_for(site, extension, "extension")
+    if fax_extension is not None:
+        current = subscriber.fax_number.extension if subscriber.fax_number else ""
+        if str(fax_extension) != current:
+            subscriber.fax_number = (
+                _number_for(site, fax_extension, "fax_extension") if fax_extension else None
+            )
+    if fields.get("mobility_number"):
+        fields["mobility_number"] = normalize_phone(fields["mobility_number"])
+    new_package = fields.get("package", old_package)
+    orphaned = lost_features(old_package, new_package, features_in_use(subscriber))
+    for name, value in fields.items():
+        setattr(subscriber, name, value)
+    if new_package != old_package and orphaned:
+        names = ", ".join(FEATURE_LABELS[f] for f in orphaned)
+        raise ApplicationError(
+            "package_downgrade_orphans_features",
+            f"{Package(new_package).label} does not include features this user uses: {names}. "
+            "Switch them off first.",
+            fields={"package": [f"Still in use: {names}."]},
+            status=409,
+        )
+    _check_entitlements(subscriber)
+    if "works_at" in fields and fields["works_at"] != before["works_at"]:
+        subscriber.emergency_notice_confirmed_at = None
+        subscriber.emergency_notice_confirmed_by = ""
+    if new_package != old_package:
+        subscriber.license_holding = ledger.change(
+            holding=subscriber.license_holding,
+            customer=customer,
+            license_type=new_package,
+            subject=subscriber,
+            at=timezone.now(),
+            label=subscriber.name,
+        )
+    changes = audit.changes_between(before, subscriber)
+    if changes:
+        _save_subscriber(subscriber, creating=False)
+        audit.record_change(
+            actor=acting_user, action=AuditAction.UPDATE, instance=subscriber, changes=changes
+        )
+    return subscriber
+
+
+@transaction.atomic
+def user_update_own_profile(
+    *, subscriber: Subscriber, acting_user: Account, display_name: str
+) -> Subscriber:
+    """An end user changes their own display name."""
+    if subscriber.account_id != acting_user.pk:
+        ensure(can_manage_users(acting_user, subscriber.customer))
+    ensure_customer_writable(acting_user, subscriber.customer)
+    audited_update(subscriber, {"display_name": display_name.strip()}, actor=acting_user)
+    return subscriber
+
+
+@transaction.atomic
+def user_set_active(*, subscriber: Subscriber, acting_user: Account, active: bool) -> Subscriber:
+    """Deactivate or reactivate a user. A deactivated user keeps number and license (and is
+    billed) until deleted; the linked login cannot sign in meanwhile."""
+    _guard_users(acting_user, subscriber.customer)
+    audited_update(subscriber, {"is_active": active}, actor=acting_user)
+    if subscriber.account_id:
+        Account.objects.filter(pk=subscriber.account_id).update(is_active=active)
+    return subscriber
+
+
+@transaction.atomic
+def user_delete(*, subscriber: Subscriber, acting_user: Account) -> None:
+    """Delete a user: the package license is released in the ledger, the number becomes free,
+    devices stay at the site unassigned, a linked login is deactivated."""
+    _guard_users(acting_user, subscriber.customer)
+    ledger.release(holding=subscriber.license_holding, at=timezone.now())
+    if subscriber.account_id:
+        Account.objects.filter(pk=subscriber.account_id).update(is_active=False)
+    audited_delete(subscriber, actor=acting_user)
+
+
+@transaction.atomic
+def user_confirm_emergency_notice(*, subscriber: Subscriber, acting_user: Account) -> Subscriber:
+    """Record that the customer told a user working elsewhere to make emergency calls by other
+    means (TRK-4): who confirmed, and when."""
+    _guard_users(acting_user, subscriber.customer)
+    if subscriber.works_at == WorkPlace.SITE:
+        raise ApplicationError(
+            "works_at_site",
+            "This user works at their assigned site; no notice is needed.",
+            status=409,
+        )
+    audited_update(
+        subscriber,
+        {
+            "emergency_notice_confirmed_at": timezone.now(),
+            "emergency_notice_confirmed_by": acting_user.get_username(),
+        },
+        actor=acting_user,
+    )
+    return subscriber
+
+
+# CSV import -----------------------------------------------------------------------------------
+
+CSV_COLUMNS = ["first_name", "last_name", "email", "site", "extension", "package", "works_at"]
+
+
+@dataclass
+class ImportReport:
+    """Outcome of a CSV import: either every row was imported, or none and the errors per row."""
+
+    created: int = 0
+    errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def users_import_csv(
+    *, customer: Customer, acting_user: Account, text: str, validate_row: Any
+) -> ImportReport:
+    """Import users from CSV (columns of ``CSV_COLUMNS``; site by name). Every row is validated
+    first (``validate_row(row) -> (data, errors)``, the same rules as the API); if any row fails,
+    nothing is imported and the report lists each row's errors (row 2 is the first data row)."""
+    _guard_users(acting_user, customer)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=_sniff(text))
+    missing = [
+        c
+        for c in ("first_name", "last_name", "email", "site", "extension", "package")
+        if c not in (reader.fieldnames or [])
+    ]
+    report = ImportReport()
+    if missing:
+        report.errors[1] = {"header": [f"Missing columns: {', '.join(missing)}."]}
+        return report
+    rows: list[tuple[int, dict[str, Any]]] = []
+    seen_ext: dict[tuple[str, str], int] = {}
+    sites = {s.name: s for s in Site.objects.filter(customer=customer)}
+    for line, raw in enumerate(reader, start=2):
+        raw = {k: (v or "").strip() for k, v in raw.items() if k}
+        errors: dict[str, list[str]] = {}
+        site = sites.get(raw.get("site", ""))
+        if site is None:
+            errors["site"] = [f"Unknown site {raw.get('site', '')!r}."]
+        data, row_errors = validate_row({k: v for k, v in raw.items() if k != "site" and v != ""})
+        errors.update(row_errors)
+        key = (raw.get("site", ""), raw.get("extension", ""))
+        if key in seen_ext:
+            errors.setdefault("extension", []).append(f"Same extension as row {seen_ext[key]}.")
+        seen_ext.setdefault(key, line)
+        if site is not None and not errors:
+            try:
+                _number_for(site, raw["extension"], "extension")
+            except ApplicationError as exc:
+                errors.update(exc.fields or {"extension": [exc.message]})
+        if errors:
+            report.errors[line] = errors
+        else:
+            rows.append((line, {**data, "site": site}))
+    if customer.is_demo:
+        total = Subscriber.objects.filter(customer=customer).count() + len(rows)
+        if total > DEMO_MAX_USERS:
+            report.errors[1] = {"file": [f"A demo customer has at most {DEMO_MAX_USERS} users."]}
+    if report.errors:
+        return report
+    for line, data in rows:
+        try:
+            user_create(customer=customer, acting_user=acting_user, data=data)
+        except ApplicationError as exc:
+            report.errors[line] = exc.fields or {"row": [exc.message]}
+            transaction.set_rollback(True)
+            report.created = 0
+            return report
+        report.created += 1
+    return report
+
+
+def _sniff(text: str) -> str:
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+# Devices --------------------------------------------------------------------------------------
+
+DEVICE_FIELDS = frozenset({"site", "model", "mac_address", "label", "subscriber", "rented"})
+
+
+def _check_device(device: Device, customer: Customer) -> None:
+    _same_customer(device.site, customer, "site")
+    if device.subscriber is not None:
+        _same_customer(device.subscriber, customer, "subscriber")
+    if device.rented and device.model not in (DeviceModel.IP411,):
+        raise ApplicationError(
+            "only_gateways_rented",
+            "Only IP411 gateways are rented with the Erweiterte Grundlizenz.",
+            fields={"rented": ["Only IP411 gateways are rented."]},
+        )
+    if Device.objects.filter(mac_address=device.mac_address).exclude(pk=device.pk).exists():
+        raise ApplicationError(
+            "mac_taken",
+            "A device with this MAC address is already registered.",
+            fields={"mac_address": ["Already registered."]},
+            status=409,
+        )
+
+
+@transaction.atomic
+def device_create(*, customer: Customer, acting_user: Account, data: Mapping[str, Any]) -> Device:
+    _guard_users(acting_user, customer)
+    fields = only_fields(data, DEVICE_FIELDS)
+    fields["mac_address"] = normalize_mac(fields.get("mac_address", ""))
+    device = Device(customer=customer, **fields)
+    _check_device(device, customer)
+    try:
+        with transaction.atomic():
+            audited_create(device, actor=acting_user)
+    except IntegrityError:
+        raise ApplicationError(
+            "mac_taken", "A device with this MAC address is already registered.", status=409
+        ) from None
+    return device
+
+
+@transaction.atomic
+def device_update(*, device: Device, acting_user: Account, data: Mapping[str, Any]) -> Device:
+    _guard_users(acting_user, device.customer)
+    fields = only_fields(data, DEVICE_FIELDS)
+    if "mac_address" in fields:
+        fields["mac_address"] = normalize_mac(fields["mac_address"])
+    before = audit.snapshot(device)
+    for name, value in fields.items():
+        setattr(device, name, value)
+    _check_device(device, device.customer)
+    changes = audit.changes_between(before, device)
+    if changes:
+        device.full_clean()
+        device.save()
+        audit.record_change(
+            actor=acting_user, action=AuditAction.UPDATE, instance=device, changes=changes
+        )
+    return device
+
+
+@transaction.atomic
+def device_delete(*, device: Device, acting_user: Account) -> None:
+    _guard_users(acting_user, device.customer)
+    if (
+        device.model == DeviceModel.IP411
+        and Trunk.objects.filter(
+            site=device.site, connection_type=ConnectionType.ISDN_ONSITE
+        ).exists()
+        and not Device.objects.filter(site=device.site, model=DeviceModel.IP411)
+        .exclude(pk=device.pk)
+        .exists()
+    ):
+        raise ApplicationError(
+            "gateway_in_use",
+            "The site's ISDN trunk needs this gateway.",
+            status=409,
+        )
+    audited_delete(device, actor=acting_user)

@@ -1,0 +1,185 @@
+"""Loop detection (find_loops), reference checks, and loop safety of the engine."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from telephony.routing import (
+    HuntGroup,
+    HuntStrategy,
+    IvrMenu,
+    IvrOption,
+    RejectCause,
+    RoutingSnapshot,
+    Severity,
+    Target,
+    find_loops,
+    find_problems,
+)
+
+from .builders import (
+    MONDAY_10,
+    SUNDAY_11,
+    logged_out,
+    plan,
+    rejection,
+    snapshot,
+    state,
+    with_forwarding,
+    with_group,
+    with_operator,
+    with_user,
+)
+
+
+def errors(snap: RoutingSnapshot) -> list[str]:
+    return [p.message for p in find_loops(snap) if p.severity is Severity.ERROR]
+
+
+def forwarding_ring() -> RoutingSnapshot:
+    snap = with_forwarding(snapshot(), "u201", always=Target.extension("202"))
+    snap = with_forwarding(snap, "u202", always=Target.extension("203"))
+    return with_forwarding(snap, "u203", always=Target.user("u201"))
+
+
+def test_clean_configuration_has_no_loops() -> None:
+    assert find_loops(snapshot()) == []
+    assert find_problems(snapshot()) == []
+
+
+def test_forwarding_loop_is_reported() -> None:
+    (problem,) = find_loops(forwarding_ring())
+    assert problem.code == "forwarding_loop"
+    assert problem.severity is Severity.ERROR
+    assert problem.cycle == ("user 201", "user 202", "user 203", "user 201")
+    assert "user 201 →(always) user 202 →(always) user 203 →(always) user 201" in problem.message
+
+
+def test_forwarding_loop_ends_the_call_with_the_cycle_named() -> None:
+    step = rejection(plan(forwarding_ring(), "202"))
+    assert step.cause is RejectCause.LOOP
+    assert "user 202 → user 203 → user 201 → user 202" in step.reason
+
+
+def test_busy_forwarding_cycle_is_reported() -> None:
+    snap = with_forwarding(snapshot(), "u201", on_busy=Target.extension("202"))
+    snap = with_forwarding(snap, "u202", on_busy=Target.extension("201"))
+    (message,) = errors(snap)
+    assert "→(busy)" in message
+    live = state(busy_users=frozenset({"u201", "u202"}))
+    assert rejection(plan(snap, "201", live=live)).cause is RejectCause.LOOP
+
+
+def test_hunt_group_overflow_cycle_is_reported() -> None:
+    other = HuntGroup(
+        "g-support",
+        "Support",
+        "ber",
+        HuntStrategy.PARALLEL,
+        ("u203",),
+        "601",
+        overflow=Target.hunt_group("g-sales"),
+    )
+    snap = with_group(snapshot(), "g-sales", overflow=Target.extension("601"))
+    snap = replace(snap, hunt_groups=(*snap.hunt_groups, other))
+    (problem,) = find_loops(snap)
+    assert problem.code == "overflow_loop"
+    assert set(problem.cycle) == {"hunt group 'Vertrieb'", "hunt group 'Support'"}
+    assert rejection(plan(snap, "600")).cause is RejectCause.LOOP
+
+
+def test_ivr_timeout_cycle_is_an_error() -> None:
+    second = IvrMenu("m-2", "Zwei", "two", (), on_timeout=Target.ivr("m-main"))
+    snap = snapshot()
+    main = replace(snap.ivr_menus[0], on_timeout=Target.ivr("m-2"))
+    snap = replace(snap, ivr_menus=(main, second))
+    (problem,) = find_loops(snap)
+    assert problem.severity is Severity.ERROR
+    assert problem.code == "ivr_loop"
+    assert "menu 'Hauptmenü' →(no input) menu 'Zwei' →(no input) menu 'Hauptmenü'" in (
+        problem.message
+    )
+
+
+def test_ivr_menu_cycle_by_key_press_is_reported_as_warning() -> None:
+    sub = IvrMenu("m-sub", "Service", "service", (IvrOption("9", Target.ivr("m-main")),))
+    snap = snapshot()
+    main = replace(
+        snap.ivr_menus[0], options=(*snap.ivr_menus[0].options, IvrOption("3", Target.ivr("m-sub")))
+    )
+    snap = replace(snap, ivr_menus=(main, sub))
+    (problem,) = find_loops(snap)
+    assert problem.severity is Severity.WARNING
+    assert problem.code == "ivr_cycle"
+    assert "digit 3" in problem.message
+    assert "digit 9" in problem.message
+
+
+def test_operator_menu_pointing_back_to_the_operator_is_not_a_loop() -> None:
+    snap = with_operator(snapshot(), ivr_menu_id="m-main")
+    assert errors(snap) == []
+
+
+def test_operator_day_target_pointing_to_the_operator_is_a_loop() -> None:
+    snap = with_operator(snapshot(), day_target=Target.extension("0"))
+    assert errors(snap) != []
+    assert rejection(plan(snap, "0", now=MONDAY_10)).cause is RejectCause.LOOP
+
+
+def test_logged_out_member_overflowing_back_to_the_operator_group_is_a_loop() -> None:
+    # Operator rings the sales group; the group overflows to Clara, who has no
+    # forwarding: if she is logged out the call goes back to the operator.
+    snap = with_operator(snapshot(), day_target=Target.hunt_group("g-sales"))
+    snap = with_group(snap, "g-sales", overflow=Target.extension("203"))
+    (message,) = errors(snap)
+    assert "→(logged out) operator" in message
+    result = plan(snap, "0", live=logged_out(state(), "u203"))
+    assert rejection(result).cause is RejectCause.LOOP
+
+
+def test_night_only_loop_is_found() -> None:
+    snap = with_operator(snapshot(), night_target=Target.hunt_group("g-sales"))
+    snap = with_group(snap, "g-sales", overflow=Target.operator())
+    assert len(errors(snap)) == 1
+    assert rejection(plan(snap, "0", now=SUNDAY_11)).cause is RejectCause.LOOP
+    assert rejection(plan(snap, "0", now=MONDAY_10)).cause is RejectCause.NOT_ANSWERED
+
+
+def test_self_forwarding_is_a_loop() -> None:
+    snap = with_forwarding(snapshot(), "u201", on_no_answer=Target.extension("201"))
+    (problem,) = find_loops(snap)
+    assert problem.cycle == ("user 201", "user 201")
+
+
+def test_find_problems_reports_dangling_references_and_duplicates() -> None:
+    snap = with_forwarding(snapshot(), "u201", always=Target.extension("999"))
+    snap = with_user(snap, "u203", extension="202")
+    snap = with_group(snap, "g-sales", member_ids=("u201", "u301", "ghost"))
+    snap = with_operator(snap, night_target=Target.external("0301234"))
+    codes = sorted(p.code for p in find_problems(snap))
+    assert codes == [
+        "duplicate_extension",
+        "invalid_number",
+        "member_other_site",
+        "unknown_member",
+        "unknown_target",  # user 201 forwards to extension 999
+        "unknown_target",  # extension 203 of the main menu is gone (now 202 twice)
+    ]
+
+
+def test_engine_handles_deep_chains_without_recursion_errors() -> None:
+    snap = snapshot()
+    users = list(snap.users)
+    base = users[1]
+    for i in range(300):
+        users.append(
+            replace(
+                base,
+                id=f"x{i}",
+                extension=str(1000 + i),
+                forwarding=replace(base.forwarding, always=Target.extension(str(1001 + i))),
+            )
+        )
+    snap = replace(snap, users=tuple(users))
+    result = plan(snap, "1000")
+    assert rejection(result).cause is RejectCause.TOO_COMPLEX

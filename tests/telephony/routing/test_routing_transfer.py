@@ -1,0 +1,109 @@
+"""Transfers (FEA-4): an unanswered transfer comes back to the operator."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from telephony.routing import (
+    ForwardExternal,
+    LiveState,
+    RingOne,
+    RingParallel,
+    RoutingPlan,
+    RoutingSnapshot,
+    SendViaTrunk,
+    Target,
+    Voicemail,
+    plan_transfer,
+)
+
+from .builders import (
+    MONDAY_10,
+    SUNDAY_11,
+    logged_out,
+    snapshot,
+    state,
+    with_forwarding,
+    with_group,
+)
+
+
+def transfer(
+    snap: RoutingSnapshot | None = None,
+    dialled: str = "201",
+    live: LiveState | None = None,
+    now: datetime = MONDAY_10,
+) -> RoutingPlan:
+    return plan_transfer(
+        snap or snapshot(),
+        live or state(),
+        dialled,
+        now,
+        transferred_by="u200",
+        rng=random.Random(1),
+    )
+
+
+def test_unanswered_transfer_returns_to_operator() -> None:
+    ring, back, *_ = transfer().steps
+    assert isinstance(ring, RingOne)
+    assert ring.endpoint.user_id == "u201"
+    assert ring.seconds == 30
+    assert isinstance(back, RingOne)
+    assert back.endpoint.user_id == "u200"
+    assert "transfer to user 201 not answered within 30 s: back to the operator" in back.reason
+
+
+def test_transfer_does_not_end_in_voicemail_or_no_answer_forwarding() -> None:
+    snap = with_forwarding(snapshot(), "u201", on_no_answer=Target.external("+4930999"))
+    result = transfer(snap)
+    assert not any(isinstance(s, Voicemail | ForwardExternal) for s in result.walk())
+    assert result.endpoints()[-1].user_id == "u200"
+
+
+def test_transfer_to_busy_user_returns_to_operator_at_once() -> None:
+    result = transfer(live=state(busy_users=frozenset({"u201"})))
+    assert "user 201 is busy: back to the operator" in result.steps[0].reason
+    assert [e.user_id for e in result.endpoints()] == ["u200"]
+
+
+def test_transfer_to_logged_out_user_returns_to_operator() -> None:
+    result = transfer(live=logged_out(state(), "u201"))
+    assert [e.user_id for e in result.endpoints()] == ["u200"]
+
+
+def test_transfer_follows_forward_always_and_still_returns() -> None:
+    snap = with_forwarding(snapshot(), "u201", always=Target.external("+4930999"))
+    forward, back, *_ = transfer(snap).steps
+    assert isinstance(forward, ForwardExternal)
+    assert forward.seconds == 30
+    assert isinstance(back, RingOne)
+    assert back.endpoint.user_id == "u200"
+
+
+def test_transfer_to_hunt_group_returns_to_operator_instead_of_overflow() -> None:
+    snap = with_group(snapshot(), "g-sales", overflow=Target.external("+4930999"))
+    steps = transfer(snap, "600").steps
+    assert isinstance(steps[0], RingParallel)
+    assert not any(isinstance(s, ForwardExternal) for s in steps)
+    assert "back to the operator" in steps[1].reason
+
+
+def test_transfer_recall_at_night_goes_to_the_night_target() -> None:
+    steps = transfer(now=SUNDAY_11).steps
+    assert isinstance(steps[-1], Voicemail)
+    assert steps[-1].user_id == "u201"
+
+
+def test_transfer_to_external_number_returns_to_operator() -> None:
+    forward, back, *_ = transfer(dialled="+4989555").steps
+    assert isinstance(forward, ForwardExternal)
+    assert forward.trunk_id == "trunk-ber"
+    assert "back to the operator" in back.reason
+
+
+def test_transfer_to_emergency_number_is_refused() -> None:
+    steps = transfer(dialled="112").steps
+    assert not any(isinstance(s, SendViaTrunk) for s in steps)
+    assert steps[-1].step_type == "reject"

@@ -1,0 +1,93 @@
+"""The main navigation: each role sees only the sections it may use (TEN-2).
+
+Each section has one rule here, built on ``provisioning.permissions`` where a rule exists there;
+views use the same rules, so menu and pages never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from provisioning.models import Role
+from provisioning.permissions import (
+    can_manage_api_keys,
+    can_manage_resellers,
+    can_read_audit_log,
+    can_read_resellers,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from provisioning.models import Account
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url: str
+
+
+def may_list_resellers(account: Account) -> bool:
+    """The reseller directory belongs to the platform; a reseller admin only reads its own."""
+    return can_read_resellers(account) and account.is_platform
+
+
+def may_list_customers(account: Account) -> bool:
+    """Platform roles and reseller admins work with customer lists."""
+    return account.is_platform or account.role == Role.RESELLER_ADMIN
+
+
+def may_view_own_customer(account: Account) -> bool:
+    return account.role == Role.CUSTOMER_ADMIN
+
+
+def may_use_admin_site(account: Account) -> bool:
+    return account.is_staff and can_manage_resellers(account)
+
+
+def has_profile_section(account: Account) -> bool:
+    """End users have no tenant pages; their own profile is their section."""
+    return account.role == Role.END_USER
+
+
+def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
+    """The sections ``account`` may use, in menu order (none for anonymous visitors)."""
+    if not getattr(account, "is_authenticated", False):
+        return []
+    user: Account = account  # type: ignore[assignment]
+    items = [NavItem("dashboard", _("Übersicht"), reverse("portal:dashboard"))]
+    if may_list_resellers(user):
+        items.append(NavItem("resellers", _("Reseller"), reverse("portal:reseller_list")))
+    if may_list_customers(user):
+        items.append(NavItem("customers", _("Kunden"), reverse("portal:customer_list")))
+    if may_view_own_customer(user) and user.customer_id:
+        url = reverse("portal:customer_detail", args=[user.customer_id])
+        items.append(NavItem("own_customer", _("Mein Unternehmen"), url))
+    if can_manage_api_keys(user):
+        items.append(NavItem("api_keys", _("API-Schlüssel"), reverse("portal:api_key_list")))
+    if can_read_audit_log(user):
+        items.append(NavItem("audit", _("Protokoll"), reverse("portal:audit_list")))
+    if has_profile_section(user):
+        items.append(NavItem("profile", _("Mein Profil"), reverse("portal:profile")))
+    if may_use_admin_site(user):
+        items.append(NavItem("admin", _("Django-Admin"), reverse("admin:index")))
+    return items
+
+
+def active_key(path: str, items: list[NavItem]) -> str | None:
+    """The section the current path belongs to (the longest matching menu URL)."""
+    matches = [
+        item
+        for item in items
+        if path == item.url or (item.url != "/" and path.startswith(item.url))
+    ]
+    if not matches:
+        return None
+    return max(matches, key=lambda item: len(item.url)).key

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str, env_url
@@ -171,7 +172,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env_str("STIMME_CELERY_QUEUE", "celery")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Every periodic task of the platform, in one place.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "demo-licenses-daily": {
+        "task": "provisioning.tasks.demo_licenses_daily",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -565,9 +565,9 @@ def user_update(
     if fields.get("mobility_number"):
         fields["mobility_number"] = normalize_phone(fields["mobility_number"])
     new_package = fields.get("package", old_package)
-    orphaned = lost_features(old_package, new_package, features_in_use(subscriber))
     for name, value in fields.items():
         setattr(subscriber, name, value)
+    orphaned = lost_features(old_package, new_package, features_in_use(subscriber))
     if new_package != old_package and orphaned:
         names = ", ".join(FEATURE_LABELS[f] for f in orphaned)
         raise ApplicationError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.mail import send_mail
 from django.utils import timezone
 
-from .models import ApiKey, Customer
+from .models import Account, ApiKey, Customer
 
 
 def api_key_created(*, api_key_id: str) -> int:
@@ -64,4 +64,28 @@ def demo_expiry_warning(*, customer: Customer, days: int) -> int:
         message=text + "\n",
         from_email=None,
         recipient_list=[reseller.contact_email],
+    )
+
+
+def login_invitation(*, account: Account) -> int:
+    """Mail an end user the link to set the password of their new login (valid for the
+    password-reset timeout, three days by default)."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(account.pk))
+    token = default_token_generator.make_token(account)
+    link = f"{settings.PORTAL_BASE_URL}/passwort/setzen/{uid}/{token}/"
+    return send_mail(
+        subject="stimme: Ihr Zugang zum Kundenportal",
+        message=(
+            f"Guten Tag {account.first_name} {account.last_name},\n\n"
+            f"für Sie wurde ein Zugang zum stimme-Portal angelegt (Benutzername: "
+            f"{account.username}). Legen Sie hier Ihr Passwort fest:\n\n{link}\n\n"
+            "Der Link ist drei Tage gültig.\n"
+        ),
+        from_email=None,
+        recipient_list=[account.email],
     )

@@ -27,8 +27,9 @@ def demo_licenses_daily() -> int:
     from .models import Customer
 
     ids = list(
-        Customer.objects.filter(base_license="demolizenz", demo_expires_at__isnull=False)
-        .values_list("pk", flat=True)
+        Customer.objects.filter(
+            base_license="demolizenz", demo_expires_at__isnull=False
+        ).values_list("pk", flat=True)
     )
     for customer_id in ids:
         demo_license_check_customer.delay(str(customer_id))

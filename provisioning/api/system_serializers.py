@@ -172,6 +172,7 @@ class SubscriberSerializer(CustomerOwnedSerializer):
     fax_number = serializers.CharField(source="fax_number.e164", read_only=True, default=None)
     entitlements = serializers.SerializerMethodField()
     needs_emergency_notice = serializers.BooleanField(read_only=True)
+    has_login = serializers.SerializerMethodField()
 
     class Meta:
         model = Subscriber
@@ -188,6 +189,7 @@ class SubscriberSerializer(CustomerOwnedSerializer):
             "package",
             "entitlements",
             "is_active",
+            "has_login",
             "works_at",
             "needs_emergency_notice",
             "emergency_notice_confirmed_at",
@@ -205,6 +207,9 @@ class SubscriberSerializer(CustomerOwnedSerializer):
             "emergency_notice_confirmed_by",
             "created_at",
         ]
+
+    def get_has_login(self, subscriber: Subscriber) -> bool:
+        return subscriber.account_id is not None
 
     def get_entitlements(self, subscriber: Subscriber) -> dict[str, bool]:
         return entitlements(subscriber.package)

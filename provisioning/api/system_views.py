@@ -284,6 +284,15 @@ class UserViewSet(_CrudViewSet):
         )
         return Response(self.get_serializer(subscriber).data)
 
+    @extend_schema(request=None, responses=SubscriberSerializer)
+    @action(detail=True, methods=["post"])
+    def invite(self, request: Request, pk: str | None = None) -> Response:
+        """Give the user an end-user login and mail a link to set its password."""
+        subscriber = self.get_object()
+        services.user_invite(subscriber=subscriber, acting_user=self.actor)
+        subscriber.refresh_from_db()
+        return Response(self.get_serializer(subscriber).data)
+
     @extend_schema(responses={200: OpenApiResponse(description="Trunk and address used")})
     @action(detail=True, methods=["get"], url_path="emergency-route")
     def emergency_route(self, request: Request, pk: str | None = None) -> Response:

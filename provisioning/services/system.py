@@ -269,7 +269,7 @@ def trunk_update(
     for name, value in fields.items():
         setattr(trunk, name, value)
     if password is not None:
-        trunk.set_password(password) if password else setattr(trunk, "password_encrypted", "")
+        trunk.set_password(password)
     _check_trunk_rules(trunk)
     changes = audit.changes_between(before, trunk)
     if changes:
@@ -472,7 +472,7 @@ def _number_for(site: Site, extension: str, field_name: str) -> PhoneNumber:
     return number
 
 
-def _save_subscriber(subscriber: Subscriber, *, creating: bool) -> None:
+def _save_subscriber(subscriber: Subscriber) -> None:
     try:
         with transaction.atomic():
             subscriber.full_clean(exclude=["number", "fax_number", "license_holding"])
@@ -520,7 +520,7 @@ def user_create(*, customer: Customer, acting_user: Account, data: Mapping[str, 
         at=now,
         label=subscriber.name,
     )
-    _save_subscriber(subscriber, creating=True)
+    _save_subscriber(subscriber)
     audit.record_change(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -551,17 +551,16 @@ def user_update(
             "A user moving to another site needs an extension in that site's number block.",
             fields={"extension": ["Choose an extension at the new site."]},
         )
+    same_site = site.pk == subscriber.site_id
     subscriber.site = site
-    if extension is not None and str(extension) != (
-        subscriber.number.extension if site.pk == before["site"] else None
-    ):
+    if extension is not None and not (same_site and str(extension) == subscriber.extension):
         subscriber.number = _number_for(site, extension, "extension")
-    if fax_extension is not None:
-        current = subscriber.fax_number.extension if subscriber.fax_number else ""
-        if str(fax_extension) != current:
-            subscriber.fax_number = (
-                _number_for(site, fax_extension, "fax_extension") if fax_extension else None
-            )
+    if fax_extension is not None and not (
+        same_site and str(fax_extension) == subscriber.fax_extension
+    ):
+        subscriber.fax_number = (
+            _number_for(site, fax_extension, "fax_extension") if fax_extension else None
+        )
     if fields.get("mobility_number"):
         fields["mobility_number"] = normalize_phone(fields["mobility_number"])
     new_package = fields.get("package", old_package)
@@ -592,7 +591,7 @@ def user_update(
         )
     changes = audit.changes_between(before, subscriber)
     if changes:
-        _save_subscriber(subscriber, creating=False)
+        _save_subscriber(subscriber)
         audit.record_change(
             actor=acting_user, action=AuditAction.UPDATE, instance=subscriber, changes=changes
         )
@@ -653,6 +652,39 @@ def user_confirm_emergency_notice(*, subscriber: Subscriber, acting_user: Accoun
         actor=acting_user,
     )
     return subscriber
+
+
+@transaction.atomic
+def user_invite(*, subscriber: Subscriber, acting_user: Account) -> Account:
+    """Give a user an end-user login (username = their e-mail) and mail them a link to set a
+    password. Idempotent: a user who has a login gets a fresh link."""
+    from ..notifications import login_invitation
+    from .tenancy import account_create
+
+    _guard_users(acting_user, subscriber.customer)
+    account = subscriber.account
+    if account is None:
+        if Account.objects.filter(username__iexact=subscriber.email).exists():
+            raise ApplicationError(
+                "username_taken",
+                "A login with this e-mail address exists already.",
+                fields={"email": ["A login with this e-mail address exists already."]},
+                status=409,
+            )
+        account = account_create(
+            acting_user=None,
+            username=subscriber.email,
+            password=None,
+            role="end_user",
+            email=subscriber.email,
+            first_name=subscriber.first_name,
+            last_name=subscriber.last_name,
+            customer=subscriber.customer,
+        )
+        audited_update(subscriber, {"account": account}, actor=acting_user)
+    invited = account
+    transaction.on_commit(lambda: login_invitation(account=invited))
+    return account
 
 
 # CSV import -----------------------------------------------------------------------------------

@@ -114,6 +114,7 @@ CASES += [
             ("deactivate", "post"),
             ("activate", "post"),
             ("confirm-emergency-notice", "post"),
+            ("invite", "post"),
             ("emergency-route", "get"),
         ),
     ),

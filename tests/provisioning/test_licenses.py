@@ -16,7 +16,14 @@ from provisioning import services
 from provisioning.errors import ApplicationError
 from provisioning.models import Account, AuditEvent, LicenseEvent, Subscriber
 from provisioning.tasks import demo_licenses_daily
-from tests.factories import World, build_system, site_data, trunk_data, unique_base_number, user_data
+from tests.factories import (
+    World,
+    build_system,
+    site_data,
+    trunk_data,
+    unique_base_number,
+    user_data,
+)
 from tests.realservices import require_postgresql
 
 ApiFactory = Callable[[Account | None], APIClient]
@@ -109,17 +116,37 @@ def test_demo_rejects_second_trunk(world: World) -> None:
     assert exc.value.code == "demo_trunk_limit"
 
 
-def test_demo_warnings_and_suspension_at_expiry(world: World, api: ApiFactory, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_demo_warnings_and_suspension_at_expiry(
+    world: World, api: ApiFactory, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     customer, site = _demo_customer(world)
     expires = customer.demo_expires_at  # type: ignore[attr-defined]
     pk = str(customer.pk)  # type: ignore[attr-defined]
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.demo_license_check(customer_id=pk, now=expires - dt.timedelta(days=10)) == "nothing"
-        assert services.demo_license_check(customer_id=pk, now=expires - dt.timedelta(days=6)) == "warned-7"
-        assert services.demo_license_check(customer_id=pk, now=expires - dt.timedelta(days=5)) == "nothing"
-        assert services.demo_license_check(customer_id=pk, now=expires - dt.timedelta(hours=20)) == "warned-1"
-        assert services.demo_license_check(customer_id=pk, now=expires + dt.timedelta(minutes=1)) == "suspended"
-        assert services.demo_license_check(customer_id=pk, now=expires + dt.timedelta(days=1)) == "nothing"
+        assert (
+            services.demo_license_check(customer_id=pk, now=expires - dt.timedelta(days=10))
+            == "nothing"
+        )
+        assert (
+            services.demo_license_check(customer_id=pk, now=expires - dt.timedelta(days=6))
+            == "warned-7"
+        )
+        assert (
+            services.demo_license_check(customer_id=pk, now=expires - dt.timedelta(days=5))
+            == "nothing"
+        )
+        assert (
+            services.demo_license_check(customer_id=pk, now=expires - dt.timedelta(hours=20))
+            == "warned-1"
+        )
+        assert (
+            services.demo_license_check(customer_id=pk, now=expires + dt.timedelta(minutes=1))
+            == "suspended"
+        )
+        assert (
+            services.demo_license_check(customer_id=pk, now=expires + dt.timedelta(days=1))
+            == "nothing"
+        )
     assert [m.to for m in mail.outbox] == [[world.reseller_a.contact_email]] * 3
     assert "7 Tag" in mail.outbox[0].subject and "gesperrt" in mail.outbox[2].subject
     world.customer_a1.refresh_from_db()
@@ -127,7 +154,9 @@ def test_demo_warnings_and_suspension_at_expiry(world: World, api: ApiFactory, d
     # Read-only for its admins, nothing deleted.
     client = api(world.customer_admin_a1)
     assert client.get("/api/v1/users/").json()["count"] == 1
-    refused = client.post("/api/v1/users/", {**user_data(site, "11"), "site": str(site.pk)}, format="json")  # type: ignore[arg-type]
+    refused = client.post(
+        "/api/v1/users/", {**user_data(site, "11"), "site": str(site.pk)}, format="json"
+    )  # type: ignore[arg-type]
     assert refused.status_code == 409 and refused.json()["error"] == "customer_suspended"
     # Converting to a paid license ends the demo and reactivates.
     services.customer_set_base_license(
@@ -143,7 +172,9 @@ def test_converted_demo_is_not_suspended(world: World) -> None:
     services.customer_set_base_license(
         customer=world.customer_a1, license_type="grundlizenz", acting_user=world.reseller_admin_a
     )
-    result = services.demo_license_check(customer_id=str(world.customer_a1.pk), now=expires + dt.timedelta(days=1))
+    result = services.demo_license_check(
+        customer_id=str(world.customer_a1.pk), now=expires + dt.timedelta(days=1)
+    )
     assert result == "nothing"
     world.customer_a1.refresh_from_db()
     assert world.customer_a1.state == "active"
@@ -157,7 +188,9 @@ def test_daily_task_fans_out_over_demo_customers(world: World) -> None:
 def test_user_created_and_deleted_in_the_same_minute_leaves_two_ledger_rows(world: World) -> None:
     system = build_system(world.customer_a1, world.reseller_admin_a)
     user = services.user_create(
-        customer=system.customer, acting_user=world.customer_admin_a1, data=user_data(system.site, "20")
+        customer=system.customer,
+        acting_user=world.customer_admin_a1,
+        data=user_data(system.site, "20"),
     )
     user_id = user.pk
     services.user_delete(subscriber=user, acting_user=world.customer_admin_a1)
@@ -185,16 +218,23 @@ def test_ledger_rows_cannot_be_changed(world: World) -> None:
 def test_database_refuses_raw_changes_to_the_ledger(world: World) -> None:
     require_postgresql(connection.vendor)
     build_system(world.customer_a1, world.reseller_admin_a)
-    for sql in ("UPDATE provisioning_licenseevent SET kind = 'release'", "DELETE FROM provisioning_licenseevent"):
+    for sql in (
+        "UPDATE provisioning_licenseevent SET kind = 'release'",
+        "DELETE FROM provisioning_licenseevent",
+    ):
         with pytest.raises(DatabaseError, match="append-only"):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(sql)
 
 
-def test_license_api_shows_current_holdings_and_ledger_filters_by_time(world: World, api: ApiFactory) -> None:
+def test_license_api_shows_current_holdings_and_ledger_filters_by_time(
+    world: World, api: ApiFactory
+) -> None:
     system = build_system(world.customer_a1, world.reseller_admin_a)
     services.user_update(
-        subscriber=system.user, acting_user=world.customer_admin_a1, data={"package": "volle_stimme"}
+        subscriber=system.user,
+        acting_user=world.customer_admin_a1,
+        data={"package": "volle_stimme"},
     )
     client = api(world.customer_admin_a1)
     held = client.get("/api/v1/licenses/").json()["results"]

@@ -57,7 +57,9 @@ def test_second_site_needs_confirmed_extra_site_license(
     created = client.post("/api/v1/sites/", {**body, "extra_site_license": True}, format="json")
     assert created.status_code == 201
     assert created.json()["has_extra_site_license"] is True
-    held = LicenseEvent.objects.filter(license_type="weiterer_standort").values_list("kind", flat=True)
+    held = LicenseEvent.objects.filter(license_type="weiterer_standort").values_list(
+        "kind", flat=True
+    )
     assert list(held) == ["assign"]
     assert client.delete(f"/api/v1/sites/{created.json()['id']}/").status_code == 204
     assert sorted(
@@ -81,7 +83,9 @@ def test_removing_the_included_site_releases_a_further_sites_license(
         extra_site_license=True,
     )
     services.site_delete(site=third, acting_user=world.reseller_admin_a)
-    assert LicenseEvent.objects.filter(license_type="weiterer_standort", kind="release").count() == 1
+    assert (
+        LicenseEvent.objects.filter(license_type="weiterer_standort", kind="release").count() == 1
+    )
     with pytest.raises(ApplicationError) as exc:
         services.site_delete(site=system.site, acting_user=world.reseller_admin_a)
     assert exc.value.code == "site_in_use"
@@ -140,7 +144,9 @@ def test_trunk_password_is_encrypted_and_never_returned(
     client.patch(f"/api/v1/trunks/{trunk.pk}/", {"password": "Neu-456"}, format="json")
     trunk.refresh_from_db()
     assert trunk.get_password() == "Neu-456"
-    logged = str(list(AuditEvent.objects.filter(object_id=str(trunk.pk)).values_list("changes", flat=True)))
+    logged = str(
+        list(AuditEvent.objects.filter(object_id=str(trunk.pk)).values_list("changes", flat=True))
+    )
     assert "Geheim" not in logged and "Neu-456" not in logged
     assert trunk.password_encrypted not in logged
 
@@ -249,7 +255,11 @@ def test_customer_admin_creates_user_with_extension_in_the_sites_block(
 
 @pytest.mark.parametrize(
     ("extension", "status", "code"),
-    [("0", 400, "main_number_reserved"), ("100", 400, "extension_not_in_block"), ("10", 409, "number_taken")],
+    [
+        ("0", 400, "main_number_reserved"),
+        ("100", 400, "extension_not_in_block"),
+        ("10", 409, "number_taken"),
+    ],
 )
 def test_extension_rules(
     world: World, system: System, api: ApiFactory, extension: str, status: int, code: str
@@ -296,14 +306,18 @@ def test_downgrade_that_orphans_features_is_refused_naming_them(
         mobility_number="+491701234567",
     ).json()
     ledger_before = LicenseEvent.objects.count()
-    response = client.patch(f"/api/v1/users/{user['id']}/", {"package": "klare_stimme"}, format="json")
+    response = client.patch(
+        f"/api/v1/users/{user['id']}/", {"package": "klare_stimme"}, format="json"
+    )
     assert response.status_code == 409
     assert response.json()["error"] == "package_downgrade_orphans_features"
     assert "Voicemail" in response.json()["message"] and "Mobility" in response.json()["message"]
     assert LicenseEvent.objects.count() == ledger_before
     assert Subscriber.objects.get(pk=user["id"]).package == "volle_stimme"
     allowed = client.patch(
-        f"/api/v1/users/{user['id']}/", {"package": "klingende_stimme", "mobility_number": ""}, format="json"
+        f"/api/v1/users/{user['id']}/",
+        {"package": "klingende_stimme", "mobility_number": ""},
+        format="json",
     )
     assert allowed.status_code == 200, allowed.json()
     rows = list(LicenseEvent.objects.filter(subject_id=user["id"]).order_by("id"))
@@ -315,21 +329,27 @@ def test_downgrade_that_orphans_features_is_refused_naming_them(
     assert rows[1].effective_at == rows[2].effective_at
 
 
-def test_end_user_edits_own_display_name_only(world: World, system: System, api: ApiFactory) -> None:
+def test_end_user_edits_own_display_name_only(
+    world: World, system: System, api: ApiFactory
+) -> None:
     services.user_update(subscriber=system.user, acting_user=world.staff, data={})
     Subscriber.objects.filter(pk=system.user.pk).update(account=world.end_user_a1)
     client = api(world.end_user_a1)
     listing = client.get("/api/v1/users/").json()
     assert [row["id"] for row in listing["results"]] == [str(system.user.pk)]
     response = client.patch(
-        f"/api/v1/users/{system.user.pk}/", {"display_name": "Max M.", "package": "volle_stimme"}, format="json"
+        f"/api/v1/users/{system.user.pk}/",
+        {"display_name": "Max M.", "package": "volle_stimme"},
+        format="json",
     )
     assert response.status_code == 200
     system.user.refresh_from_db()
     assert system.user.display_name == "Max M."
     assert system.user.package == "klingende_stimme"
     other = services.user_create(
-        customer=system.customer, acting_user=world.customer_admin_a1, data=user_data(system.site, "55")
+        customer=system.customer,
+        acting_user=world.customer_admin_a1,
+        data=user_data(system.site, "55"),
     )
     assert client.get(f"/api/v1/users/{other.pk}/").status_code == 404
     assert client.post("/api/v1/users/", {}, format="json").status_code == 403
@@ -348,13 +368,22 @@ def test_deactivate_keeps_license_and_delete_frees_number(
     assert again.status_code == 201
 
 
-def test_user_moving_site_needs_an_extension_there(world: World, system: System, api: ApiFactory) -> None:
+def test_user_moving_site_needs_an_extension_there(
+    world: World, system: System, api: ApiFactory
+) -> None:
     site = services.site_create(
-        customer=system.customer, acting_user=world.reseller_admin_a, data=site_data(), extra_site_license=True
+        customer=system.customer,
+        acting_user=world.reseller_admin_a,
+        data=site_data(),
+        extra_site_license=True,
     )
     trunk = services.trunk_create(site=site, acting_user=world.reseller_admin_a, data=trunk_data())
     block = services.number_block_create(
-        trunk=trunk, acting_user=world.reseller_admin_a, base_number=unique_base_number(), first_extension=0, last_extension=9
+        trunk=trunk,
+        acting_user=world.reseller_admin_a,
+        base_number=unique_base_number(),
+        first_extension=0,
+        last_extension=9,
     )
     client = api(world.customer_admin_a1)
     url = f"/api/v1/users/{system.user.pk}/"
@@ -378,7 +407,9 @@ def test_csv_import_imports_all_rows(world: World, system: System, api: ApiFacto
         f"Anna;Becker;anna@k.example;{system.site.name};21;klare_stimme",
         f"Ben;Chen;ben@k.example;{system.site.name};22;volle_stimme",
     )
-    response = api(world.customer_admin_a1).post("/api/v1/users/import/", {"csv": text}, format="json")
+    response = api(world.customer_admin_a1).post(
+        "/api/v1/users/import/", {"csv": text}, format="json"
+    )
     assert response.status_code == 201, response.json()
     assert response.json() == {"created": 2}
     assert Subscriber.objects.filter(last_name__in=["Becker", "Chen"]).count() == 2
@@ -392,11 +423,13 @@ def test_csv_import_with_one_bad_row_imports_nothing_and_reports_each_row(
         system,
         f"Anna;Becker;anna@k.example;{system.site.name};21;klare_stimme",
         f"Ben;Chen;not-an-email;{system.site.name};22;gold",
-        f"Cem;Doğan;cem@k.example;Nirgendwo;23;klare_stimme",
+        "Cem;Doğan;cem@k.example;Nirgendwo;23;klare_stimme",
         f"Dora;Engel;dora@k.example;{system.site.name};21;klare_stimme",
         f"Emil;Fuchs;emil@k.example;{system.site.name};10;klare_stimme",
     )
-    response = api(world.customer_admin_a1).post("/api/v1/users/import/", {"csv": text}, format="json")
+    response = api(world.customer_admin_a1).post(
+        "/api/v1/users/import/", {"csv": text}, format="json"
+    )
     assert response.status_code == 400
     rows = response.json()["rows"]
     assert set(rows) == {"3", "4", "5", "6"}
@@ -407,7 +440,9 @@ def test_csv_import_with_one_bad_row_imports_nothing_and_reports_each_row(
     assert (Subscriber.objects.count(), LicenseEvent.objects.count()) == (count, ledger)
 
 
-def test_csv_export_lists_users_in_import_format(world: World, system: System, api: ApiFactory) -> None:
+def test_csv_export_lists_users_in_import_format(
+    world: World, system: System, api: ApiFactory
+) -> None:
     response = api(world.customer_admin_a1).get("/api/v1/users/export/")
     assert response.status_code == 200
     lines = response.content.decode("utf-8-sig").splitlines()
@@ -419,23 +454,33 @@ def test_csv_export_lists_users_in_import_format(world: World, system: System, a
 # Emergency calls (TRK-3, TRK-4) ----------------------------------------------------------------
 
 
-def test_emergency_route_is_the_trunk_of_the_assigned_site(world: World, system: System, api: ApiFactory) -> None:
-    route = api(world.customer_admin_a1).get(f"/api/v1/users/{system.user.pk}/emergency-route/").json()
+def test_emergency_route_is_the_trunk_of_the_assigned_site(
+    world: World, system: System, api: ApiFactory
+) -> None:
+    route = (
+        api(world.customer_admin_a1).get(f"/api/v1/users/{system.user.pk}/emergency-route/").json()
+    )
     assert route["trunk"] == str(system.trunk.pk)
     assert route["address"] == system.trunk.emergency_address
     assert route["problem"] == ""
 
 
-def test_user_working_elsewhere_needs_confirmed_notice(world: World, system: System, api: ApiFactory) -> None:
+def test_user_working_elsewhere_needs_confirmed_notice(
+    world: World, system: System, api: ApiFactory
+) -> None:
     client = api(world.customer_admin_a1)
     url = f"/api/v1/users/{system.user.pk}/"
-    assert client.patch(url, {"works_at": "home_office"}, format="json").json()["needs_emergency_notice"]
+    assert client.patch(url, {"works_at": "home_office"}, format="json").json()[
+        "needs_emergency_notice"
+    ]
     pending = client.get("/api/v1/users/", {"needs_emergency_notice": "true"}).json()
     assert [row["id"] for row in pending["results"]] == [str(system.user.pk)]
     confirmed = client.post(url + "confirm-emergency-notice/").json()
     assert confirmed["needs_emergency_notice"] is False
     assert confirmed["emergency_notice_confirmed_by"] == world.customer_admin_a1.username
-    event = AuditEvent.objects.filter(object_id=str(system.user.pk)).order_by("-occurred_at").first()
+    event = (
+        AuditEvent.objects.filter(object_id=str(system.user.pk)).order_by("-occurred_at").first()
+    )
     assert event is not None and "emergency_notice_confirmed_at" in event.changes
     # A new place of work needs a new notice.
     again = client.patch(url, {"works_at": "mobile"}, format="json").json()
@@ -445,12 +490,18 @@ def test_user_working_elsewhere_needs_confirmed_notice(world: World, system: Sys
 # Devices (FEA-12) ------------------------------------------------------------------------------
 
 
-def test_device_mac_is_validated_normalised_and_unique(world: World, system: System, api: ApiFactory) -> None:
+def test_device_mac_is_validated_normalised_and_unique(
+    world: World, system: System, api: ApiFactory
+) -> None:
     client = api(world.customer_admin_a1)
     body = {"site": str(system.site.pk), "model": "IP232", "subscriber": str(system.user.pk)}
-    bad = client.post("/api/v1/devices/", {**body, "mac_address": "00:90:33:zz:00:01"}, format="json")
+    bad = client.post(
+        "/api/v1/devices/", {**body, "mac_address": "00:90:33:zz:00:01"}, format="json"
+    )
     assert bad.status_code == 400 and "mac_address" in bad.json()["fields"]
-    ok = client.post("/api/v1/devices/", {**body, "mac_address": "00-90-33-ab-00-01"}, format="json")
+    ok = client.post(
+        "/api/v1/devices/", {**body, "mac_address": "00-90-33-ab-00-01"}, format="json"
+    )
     assert ok.status_code == 201, ok.json()
     assert ok.json()["mac_address"] == "009033AB0001"
     other = build_system(world.customer_b1, world.reseller_admin_b)
@@ -469,8 +520,44 @@ def test_device_cannot_be_assigned_to_another_customers_user(
     other = build_system(world.customer_b1, world.reseller_admin_b)
     response = api(world.customer_admin_a1).post(
         "/api/v1/devices/",
-        {"site": str(system.site.pk), "model": "IP112", "mac_address": "00:90:33:00:00:09", "subscriber": str(other.user.pk)},
+        {
+            "site": str(system.site.pk),
+            "model": "IP112",
+            "mac_address": "00:90:33:00:00:09",
+            "subscriber": str(other.user.pk),
+        },
         format="json",
     )
     assert response.status_code == 400
     assert "subscriber" in response.json()["fields"]
+
+
+def test_saving_a_user_with_unchanged_extension_keeps_the_number(
+    world: World, system: System, api: ApiFactory
+) -> None:
+    response = api(world.customer_admin_a1).put(
+        f"/api/v1/users/{system.user.pk}/",
+        {**user_data(system.site, "10"), "site": str(system.site.pk), "last_name": "Neu"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["number"] == system.user.number.e164
+    assert response.json()["last_name"] == "Neu"
+
+
+def test_invited_user_gets_a_login_and_a_set_password_mail(
+    world: World, system: System, api: ApiFactory, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core import mail
+
+    client = api(world.customer_admin_a1)
+    with django_capture_on_commit_callbacks(execute=True):
+        body = client.post(f"/api/v1/users/{system.user.pk}/invite/").json()
+    assert body["has_login"] is True
+    login = Account.objects.get(subscriber=system.user)
+    assert login.role == "end_user" and login.customer_id == system.customer.pk
+    assert not login.has_usable_password()
+    assert mail.outbox[-1].to == [system.user.email]
+    assert "/passwort/setzen/" in mail.outbox[-1].body
+    mine = api(login).get("/api/v1/users/").json()
+    assert [row["id"] for row in mine["results"]] == [str(system.user.pk)]

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from provisioning import services
 from provisioning.audit import audit_context
-from provisioning.models import Account, Channel, Customer, Reseller, Role
+from provisioning.models import Account, Channel, Customer, Reseller, Role, Site, Subscriber
 
 DEMO_PASSWORD = "stimme-demo-2026"
 
@@ -50,6 +50,15 @@ CUSTOMERS = [
 ]
 
 
+DEMO_BASE_NUMBER = "+49305550100"
+DEMO_USERS = [
+    ("Paul", "Krume", "volle_stimme"),
+    ("Lena", "Schulz", "klingende_stimme"),
+    ("Ali", "Yilmaz", "klare_stimme"),
+    ("Mia", "Wagner", "klingende_stimme"),
+]
+
+
 class Command(BaseCommand):
     help = "Create demo data (one reseller, two customers, a login per role) and print the logins."
 
@@ -65,6 +74,59 @@ class Command(BaseCommand):
             email=f"{username}@stimme.example",
             **scope,
         )
+
+    def _telephone_system(self, customer: Customer, staff: Account, end_user: Account) -> None:
+        """Base license, a site with trunk and number block, and a few users (once)."""
+        if Site.objects.filter(customer=customer).exists():
+            return
+        services.customer_set_base_license(
+            customer=customer, license_type="grundlizenz", acting_user=staff
+        )
+        site = services.site_create(
+            customer=customer,
+            acting_user=staff,
+            data={
+                "name": "Zentrale",
+                "street": customer.street,
+                "postal_code": customer.postal_code,
+                "city": customer.city,
+                "country": customer.country,
+            },
+        )
+        trunk = services.trunk_create(
+            site=site,
+            acting_user=staff,
+            data={
+                "provider": "peoplefone",
+                "connection_type": "sip_datacenter",
+                "registrar_host": "sip.peoplefone.example",
+                "username": "krume-zentrale",
+                "state": "active",
+            },
+            password="demo-trunk-secret",  # noqa: S106 - demo data
+        )
+        services.number_block_create(
+            trunk=trunk,
+            acting_user=staff,
+            base_number=DEMO_BASE_NUMBER,
+            first_extension=0,
+            last_extension=99,
+        )
+        for extension, (first, last, package) in enumerate(DEMO_USERS, start=10):
+            user = services.user_create(
+                customer=customer,
+                acting_user=staff,
+                data={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{first.lower()}.{last.lower()}@krume.example",
+                    "site": site,
+                    "extension": str(extension),
+                    "package": package,
+                },
+            )
+            if extension == 10:
+                Subscriber.objects.filter(pk=user.pk).update(account=end_user)
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
@@ -87,7 +149,8 @@ class Command(BaseCommand):
                 customers.append(customer)
             self._account("kunde1", Role.CUSTOMER_ADMIN, customer=customers[0])
             self._account("kunde2", Role.CUSTOMER_ADMIN, customer=customers[1])
-            self._account("nutzer1", Role.END_USER, customer=customers[0])
+            end_user = self._account("nutzer1", Role.END_USER, customer=customers[0])
+            self._telephone_system(customers[0], staff, end_user)
 
         rows = [
             ("staff", "Plattform-Betrieb"),

@@ -14,7 +14,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str, env_url
+from .env import env_bool, env_float, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("STIMME_VAR_DIR", str(BASE_DIR / "var")))
@@ -179,7 +179,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "provisioning.tasks.demo_licenses_daily",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Billing: on the 1st of each month at 03:00 (Europe/Berlin), bill the month that ended.
+    "billing-previous-month": {
+        "task": "billing.tasks.bill_previous_month",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    },
 }
+STIMME_STRIPE_SECRET_KEY = env_str("STIMME_STRIPE_SECRET_KEY")
+STIMME_STRIPE_API_BASE = env_url("STIMME_STRIPE_API_BASE", schemes=("http", "https"))
+STIMME_STRIPE_WEBHOOK_SECRET = env_str("STIMME_STRIPE_WEBHOOK_SECRET")
+
+# Network readiness thresholds (NET-1): one-way delay, jitter, packet loss.
+NETCHECK_MAX_DELAY_MS = env_float("STIMME_NETCHECK_MAX_DELAY_MS", 150.0, minimum=1, maximum=1000)
+NETCHECK_MAX_JITTER_MS = env_float("STIMME_NETCHECK_MAX_JITTER_MS", 20.0, minimum=1, maximum=500)
+NETCHECK_MAX_LOSS_PERCENT = env_float(
+    "STIMME_NETCHECK_MAX_LOSS_PERCENT", 1.0, minimum=0.01, maximum=50
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_url
+from config.env import env_bool, env_float, env_int, env_list, env_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,6 +29,14 @@ def test_env_int_checks_type_and_range() -> None:
         env_int("P", 25, environ={"P": "5x"})
     with pytest.raises(ImproperlyConfigured, match="at most 65535"):
         env_int("P", 25, maximum=65535, environ={"P": "70000"})
+
+
+def test_env_float_checks_type_and_range() -> None:
+    assert env_float("F", 1.0, environ={"F": "0.5"}) == 0.5
+    with pytest.raises(ImproperlyConfigured, match="expected a number"):
+        env_float("F", 1.0, environ={"F": "1,5"})
+    with pytest.raises(ImproperlyConfigured, match=r"at least 0\.01"):
+        env_float("F", 1.0, minimum=0.01, environ={"F": "0"})
 
 
 def test_env_list_and_url() -> None:

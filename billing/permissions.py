@@ -1,0 +1,47 @@
+"""Who may change what in billing. Visibility is the access chokepoint's job; these answer
+"may this account make this change" (ApplicationError with status 403 otherwise)."""
+
+from __future__ import annotations
+
+from provisioning.models import Account, Reseller, Role
+
+FINANCE_ROLES = frozenset({Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE})
+
+
+def can_edit_wholesale_prices(account: Account) -> bool:
+    return account.role == Role.PLATFORM_STAFF
+
+
+def can_edit_retail_prices(account: Account, reseller: Reseller | None) -> bool:
+    if account.role == Role.PLATFORM_STAFF:
+        return True
+    return (
+        account.role == Role.RESELLER_ADMIN
+        and reseller is not None
+        and account.reseller_id == reseller.pk
+    )
+
+
+def can_write_price_lists(account: Account) -> bool:
+    return account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN}
+
+
+def can_run_billing(account: Account) -> bool:
+    return account.role in FINANCE_ROLES
+
+
+def can_issue_invoices(account: Account) -> bool:
+    """Finalize drafts and write credit notes: the platform's finance and staff."""
+    return account.role in FINANCE_ROLES
+
+
+def can_record_charges(account: Account) -> bool:
+    return account.role in FINANCE_ROLES
+
+
+def can_export(account: Account) -> bool:
+    return account.role in FINANCE_ROLES
+
+
+def can_manage_payment_accounts(account: Account) -> bool:
+    return account.role in FINANCE_ROLES

@@ -1,0 +1,277 @@
+"""The monthly billing run (BIL-1, BIL-4): claim, create drafts per reseller, issue them.
+
+Idempotent and resumable: a run is one row per month claimed by a conditional update; each
+reseller's drafts (its wholesale invoice and its customers' retail invoices) are created in one
+transaction under unique keys (one invoice per buyer, kind and month), skipping buyers already
+invoiced; each draft is then issued in its own transaction, numbering included. A second run,
+a concurrent worker or a restart after a crash therefore never duplicates an invoice nor
+leaves a gap in a number series.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import traceback
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from provisioning import audit
+from provisioning.errors import ApplicationError
+from provisioning.models import Account, AuditAction
+from provisioning.permissions import ensure
+
+from ..models import (
+    BillingRun,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceState,
+    IssuerProfile,
+    RunState,
+)
+from ..money import previous_month
+from ..permissions import can_run_billing
+from ..planning import Plan, PlannedInvoice, plan_month
+from .invoices import (
+    bulk_audit_created,
+    customer_party,
+    draft_objects,
+    issue,
+    platform_seller,
+    reseller_party,
+    today,
+)
+
+logger = logging.getLogger(__name__)
+STALE_AFTER = timedelta(minutes=10)
+Progress = Callable[[int, int], None]
+
+
+def billing_preview(*, month: dt.date, acting_user: Account | None) -> Plan:
+    """A dry run: what ``month`` would bill, computed without writing anything."""
+    if acting_user is not None:
+        ensure(can_run_billing(acting_user))
+    return plan_month(month)
+
+
+def _check_month(month: dt.date) -> None:
+    if month.day != 1 or month >= today().replace(day=1):
+        raise ApplicationError(
+            "month_not_over",
+            "Only a month that is over can be billed.",
+            fields={"month": ["must be a past month"]},
+        )
+
+
+def billing_run_create(
+    *, month: dt.date, acting_user: Account | None, issue_invoices: bool = True
+) -> tuple[BillingRun, bool]:
+    """The run of ``month``, created if there is none yet; ``(run, created)``."""
+    if acting_user is not None:
+        ensure(can_run_billing(acting_user))
+    _check_month(month)
+    platform_seller()  # refuses early when the platform's invoicing data is missing
+    existing = BillingRun.objects.filter(month=month).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            run = BillingRun.objects.create(
+                month=month, issue=issue_invoices, started_by=acting_user
+            )
+            audit.record_change(
+                actor=acting_user,
+                action=AuditAction.CREATE,
+                instance=run,
+                changes=audit.created_changes(run),
+            )
+    except IntegrityError:
+        return BillingRun.objects.get(month=month), False
+    return run, True
+
+
+def billing_run_start(
+    *, month: dt.date, acting_user: Account | None, issue_invoices: bool = True
+) -> BillingRun:
+    """Create (or find) the run of ``month`` and hand it to a worker (eagerly without a broker)."""
+    run, _created = billing_run_create(
+        month=month, acting_user=acting_user, issue_invoices=issue_invoices
+    )
+    if run.state != RunState.DONE:
+        run_id = str(run.pk)
+
+        def enqueue() -> None:
+            from ..tasks import execute_billing_run
+
+            execute_billing_run.delay(run_id)
+
+        transaction.on_commit(enqueue)
+    return run
+
+
+def claim(run_id: uuid.UUID | str, *, stale_after: timedelta = STALE_AFTER) -> bool:
+    """Take the run for this worker: pending, failed or abandoned (no heartbeat) → running."""
+    now = timezone.now()
+    claimable = Q(state__in=[RunState.PENDING, RunState.FAILED]) | Q(
+        state=RunState.RUNNING, heartbeat_at__lt=now - stale_after
+    )
+    return (
+        BillingRun.objects.filter(claimable, pk=run_id).update(
+            state=RunState.RUNNING, started_at=now, heartbeat_at=now, error="", finished_at=None
+        )
+        == 1
+    )
+
+
+def billing_run_execute(
+    *,
+    run_id: uuid.UUID | str,
+    progress: Progress | None = None,
+    stale_after: timedelta = STALE_AFTER,
+) -> BillingRun:
+    """Bill the run's month if this worker can claim it; otherwise leave it to its owner."""
+    if not claim(run_id, stale_after=stale_after):
+        return BillingRun.objects.get(pk=run_id)
+    run = BillingRun.objects.get(pk=run_id)
+    try:
+        _execute(run, progress=progress)
+    except Exception as exc:
+        logger.exception("billing run %s failed", run.pk)
+        BillingRun.objects.filter(pk=run.pk).update(
+            state=RunState.FAILED,
+            error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"[:5000],
+            finished_at=timezone.now(),
+        )
+        raise
+    return BillingRun.objects.get(pk=run.pk)
+
+
+def _beat(run: BillingRun, done: int) -> None:
+    BillingRun.objects.filter(pk=run.pk).update(done=F("done") + done, heartbeat_at=timezone.now())
+
+
+def _execute(run: BillingRun, *, progress: Progress | None) -> None:
+    plan = plan_month(run.month)
+    seller = platform_seller()
+    profiles = {
+        p.reseller_id: p for p in IssuerProfile.objects.filter(reseller_id__in=plan.resellers)
+    }
+    batches: dict[uuid.UUID, list[PlannedInvoice]] = {}
+    for planned in plan.invoices:
+        batches.setdefault(planned.reseller_id, []).append(planned)
+    steps = len(plan.invoices) * (2 if run.issue else 1)
+    BillingRun.objects.filter(pk=run.pk).update(total=steps, done=0, problems=plan.problems)
+    finished = 0
+    for reseller_id, planned_batch in batches.items():
+        _create_batch(run, plan, planned_batch, seller, profiles.get(reseller_id))
+        finished += len(planned_batch)
+        _beat(run, len(planned_batch))
+        if progress:
+            progress(finished, steps)
+    if run.issue:
+        drafts = (
+            Invoice.objects.filter(
+                month=run.month, state=InvoiceState.DRAFT, document_type="invoice"
+            )
+            .filter(validation_errors=[])
+            .order_by("kind", "reseller_id", "id")
+            .values_list("pk", flat=True)
+        )
+        invalid = Invoice.objects.filter(month=run.month, state=InvoiceState.DRAFT).exclude(
+            validation_errors=[]
+        )
+        done_before = steps - len(plan.invoices)
+        for issued_now, pk in enumerate(list(drafts), start=1):
+            with transaction.atomic():
+                locked = (
+                    Invoice.objects.select_for_update()
+                    .filter(pk=pk, state=InvoiceState.DRAFT)
+                    .first()
+                )
+                if locked is not None:
+                    issue(locked, acting_user=run.started_by)
+            if issued_now % 50 == 0:
+                _beat(run, 50)
+            if progress:
+                progress(min(done_before + issued_now, steps), steps)
+        problems = list(plan.problems) + [
+            f"{inv.buyer.get('name', '')}: e-invoice fails "
+            + ", ".join(sorted({e["rule"] for e in inv.validation_errors}))
+            for inv in invalid
+        ]
+        BillingRun.objects.filter(pk=run.pk).update(problems=problems)
+    BillingRun.objects.filter(pk=run.pk).update(
+        state=RunState.DONE, done=steps, finished_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+
+
+def _create_batch(
+    run: BillingRun,
+    plan: Plan,
+    planned_batch: list[PlannedInvoice],
+    platform: dict[str, object],
+    profile: IssuerProfile | None,
+) -> int:
+    """Create the missing drafts of one reseller in one transaction; returns how many."""
+    reseller_id = planned_batch[0].reseller_id
+    reseller = plan.resellers[reseller_id]
+    for _attempt in range(3):
+        existing = Invoice.objects.filter(
+            month=run.month, reseller_id=reseller_id, document_type="invoice"
+        )
+        have_wholesale = existing.filter(kind=InvoiceKind.WHOLESALE).exists()
+        have_customers = set(
+            existing.filter(kind=InvoiceKind.RETAIL).values_list("buyer_customer_id", flat=True)
+        )
+        invoices: list[Invoice] = []
+        lines: list[InvoiceLine] = []
+        for planned in planned_batch:
+            if planned.kind == InvoiceKind.WHOLESALE:
+                if have_wholesale:
+                    continue
+                invoice, own_lines = draft_objects(
+                    planned,
+                    month=run.month,
+                    run=run,
+                    seller=dict(platform),
+                    buyer=reseller_party(reseller),
+                )
+            else:
+                if planned.buyer_customer_id in have_customers:
+                    continue
+                assert planned.buyer_customer_id is not None
+                customer = plan.customers[planned.buyer_customer_id]
+                invoice, own_lines = draft_objects(
+                    planned,
+                    month=run.month,
+                    run=run,
+                    seller=reseller_party(reseller, profile),
+                    buyer=customer_party(customer),
+                )
+            invoices.append(invoice)
+            lines.extend(own_lines)
+        if not invoices:
+            return 0
+        try:
+            with transaction.atomic():
+                Invoice.objects.bulk_create(invoices, batch_size=500)
+                InvoiceLine.objects.bulk_create(lines, batch_size=2000)
+                bulk_audit_created(run.started_by, invoices)
+        except IntegrityError:
+            # Another worker created some of these meanwhile: look again, create the rest.
+            continue
+        return len(invoices)
+    raise ApplicationError(
+        "billing_conflict", "Could not create the invoices of one reseller.", status=409
+    )
+
+
+def scheduled_month(now: dt.datetime | None = None) -> dt.date:
+    """The month the scheduled run on the 1st bills: the previous one."""
+    return previous_month((now or timezone.now()).date())

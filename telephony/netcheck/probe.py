@@ -23,6 +23,7 @@ from .result import (
     StreamResult,
     Thresholds,
 )
+from .timeline import StreamSeries, build_timeline
 
 EF_TOS = 0xB8
 PACKETISATION_MS = 20.0
@@ -81,6 +82,7 @@ class _Stream:
         self.stats: tuple[int, int] | None = None
         self.kernel_ts = False
         self.local_port = 0
+        self.send_mono: list[int] = []  # monotonic send time (ns) of each probe packet, by seq
 
 
 class _Receiver(threading.Thread):
@@ -158,6 +160,8 @@ def _send(st: _Stream, kind: int, seq: int, opts: ProbeOptions) -> None:
     buf = wire.encode(
         wire.Packet(kind=kind, ssrc=st.ssrc, seq=seq, reply_tos=opts.tos), opts.payload_bytes
     )
+    if kind == wire.KIND_PROBE:
+        st.send_mono.append(time.monotonic_ns())
     wire.set_send_ns(buf, time.time_ns())
     try:
         st.sock.send(buf)
@@ -215,6 +219,7 @@ def analyse(
     notes: list[str] = []
     same_host = True
     totals = Counter[str]()
+    series: list[StreamSeries] = []
     for st in streams:
         unique: dict[int, _Reply] = {}
         down_reordered = 0
@@ -264,7 +269,19 @@ def analyse(
         totals["limited"] += limited
         up_transit.append([(r.refl_rx_ns - r.send_ns) / 1e6 for r in by_refl])
         # downstream: arrival order at the probe, first copy of each reflected packet
-        down_transit.append([(r.rx_ns - r.refl_tx_ns) / 1e6 for r in _first_arrivals(st.replies)])
+        arrivals = _first_arrivals(st.replies)
+        down_transit.append([(r.rx_ns - r.refl_tx_ns) / 1e6 for r in arrivals])
+        series.append(
+            StreamSeries(
+                send_mono_ns=st.send_mono,
+                by_refl=by_refl,
+                arrivals=arrivals,
+                refl_rx=refl_rx,
+                limited=limited,
+                up_lost=up_lost,
+                down_lost=down_lost,
+            )
+        )
         for r in by_refl:
             rtts.append(((r.rx_ns - r.send_ns) - (r.refl_tx_ns - r.refl_rx_ns)) / 1e6)
             up_tos.append(r.up_tos)
@@ -398,6 +415,11 @@ def analyse(
         streams=stream_results,
         probe_cpu_ratio=cpu_ratio,
         receive_timestamps="kernel" if kernel_ts else "user",
+        timeline=(
+            build_timeline(series, one_way=one_way)
+            if all(len(st.send_mono) == st.sent for st in streams)
+            else None
+        ),
     )
 
 

@@ -7,9 +7,11 @@ import json
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+SUPPORTED_SCHEMAS = (1, 2)  # schema 1 = schema 2 without ``timeline``
+MAX_TIMELINE_ENTRIES = 3600  # one hour per second; longer runs use coarser buckets
 
 T = TypeVar("T")
 
@@ -142,6 +144,61 @@ class ProbeSettings:
 
 
 @dataclass
+class Timeline:
+    """Per-bucket series of the run, column-wise (every list has one entry per bucket).
+
+    Entry ``i`` covers the packets *sent* from ``i * bucket_s`` up to ``(i + 1) * bucket_s``
+    seconds after the first send. ``bucket_s`` is 1 unless the run was longer than
+    ``MAX_TIMELINE_ENTRIES`` seconds. Losses are attributed to the bucket of the lost packet's
+    send time; their sums equal ``upstream.loss.lost`` and ``downstream.loss.lost``. Means are
+    over the packets of the bucket that were answered (null when none was); jitter is the RFC
+    3550 running J after the last packet of the bucket (averaged over the streams). One-way
+    delay lists are null when one-way delay is not measurable.
+    """
+
+    bucket_s: int
+    sent: list[int]
+    lost_up: list[int]
+    lost_down: list[int]
+    rtt_ms: list[float | None]
+    delay_up_ms: list[float | None] | None
+    delay_down_ms: list[float | None] | None
+    jitter_up_ms: list[float | None]
+    jitter_down_ms: list[float | None]
+
+    SERIES: ClassVar[tuple[str, ...]] = (
+        "sent",
+        "lost_up",
+        "lost_down",
+        "rtt_ms",
+        "delay_up_ms",
+        "delay_down_ms",
+        "jitter_up_ms",
+        "jitter_down_ms",
+    )
+
+    def __len__(self) -> int:
+        return len(self.sent)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Structural problems as (field, message): sizes, bucket length, negative counts."""
+        out: list[tuple[str, str]] = []
+        if self.bucket_s < 1:
+            out.append(("bucket_s", "must be at least 1"))
+        n = len(self.sent)
+        if n > MAX_TIMELINE_ENTRIES:
+            out.append(("sent", f"at most {MAX_TIMELINE_ENTRIES} entries"))
+        for name in self.SERIES[1:]:
+            values = getattr(self, name)
+            if values is not None and len(values) != n:
+                out.append((name, f"must have as many entries as sent ({n})"))
+        for name in ("sent", "lost_up", "lost_down"):
+            if any(v < 0 for v in getattr(self, name)):
+                out.append((name, "counts must not be negative"))
+        return out
+
+
+@dataclass
 class NetcheckResult:
     tool_version: str
     started_at: str
@@ -162,10 +219,14 @@ class NetcheckResult:
     streams: list[StreamResult] = field(default_factory=list)
     probe_cpu_ratio: float | None = None
     receive_timestamps: str = "unknown"  # kernel | user
+    timeline: Timeline | None = None  # schema 2; absent (None) in schema 1
     schema: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        if self.schema == 1:  # a schema 1 document read back stays schema 1
+            data.pop("timeline", None)
+        return data
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, sort_keys=False)
@@ -173,9 +234,21 @@ class NetcheckResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> NetcheckResult:
         schema = data.get("schema")
-        if schema != SCHEMA_VERSION:
-            raise SchemaError(f"unsupported schema version {schema!r}, expected {SCHEMA_VERSION}")
-        return from_dict(cls, data)
+        if isinstance(schema, bool) or schema not in SUPPORTED_SCHEMAS:
+            raise SchemaError(
+                f"unsupported schema version {schema!r}, expected one of "
+                f"{', '.join(map(str, SUPPORTED_SCHEMAS))}"
+            )
+        if schema == 1 and data.get("timeline") is not None:
+            raise SchemaError("$.timeline: not part of schema 1 (a timeline needs schema 2)")
+        result = from_dict(cls, data)
+        if result.timeline is not None:
+            problems = result.timeline.problems()
+            if problems:
+                raise SchemaError(
+                    "; ".join(f"$.timeline.{name}: {message}" for name, message in problems)
+                )
+        return result
 
     @classmethod
     def from_json(cls, text: str) -> NetcheckResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -40,6 +40,8 @@ def free_udp_port() -> int:
 class E2E:
     result: NetcheckResult
     snapshot: dict[str, dict[str, float | None]]
+    # per direction and client flow: the delays (ms) the relay applied, in release order
+    applied: dict[str, list[list[float]]] = field(default_factory=dict)
 
 
 def run_e2e(
@@ -75,7 +77,14 @@ def run_e2e(
             )
             result = run_probe(opts, seed=seed)
             snap = relay.snapshot()
-    return E2E(result, snap)
+        applied = {  # read once the relay has stopped
+            direction: [
+                [d for _t, d in sorted(flow.stats[direction].released)]
+                for flow in relay.flows.values()
+            ]
+            for direction in ("upstream", "downstream")
+        }
+    return E2E(result, snap, applied)
 
 
 def verdict_of(result: NetcheckResult, metric: str) -> str:

@@ -34,8 +34,10 @@ def test_delay_verdict_both_sides(delay: float, expected: str) -> None:
         owd = getattr(r, name).one_way_delay_ms
         assert owd is not None
         assert owd.mean == pytest.approx(_ref(e.snapshot, name, "mean_delay_ms"), abs=0.5)
-        assert owd.mean == pytest.approx(delay, abs=3.0)
-    assert r.rtt_ms is not None and r.rtt_ms.mean == pytest.approx(2 * delay, abs=6.0)
+        # The relay's own scheduling adds to the nominal delay, more on a loaded machine;
+        # accuracy is asserted against the applied delay just above.
+        assert delay <= owd.mean <= delay + 8.0
+    assert r.rtt_ms is not None and 2 * delay <= r.rtt_ms.mean <= 2 * delay + 16.0
     assert verdict_of(r, "one_way_delay") == expected
     assert verdict_of(r, "packet_loss") == "inconclusive"  # 200 packets without loss < 268
     assert r.upstream.loss.lost == 0 and r.downstream.loss.lost == 0

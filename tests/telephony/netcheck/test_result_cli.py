@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from telephony.netcheck.result import NetcheckResult, SchemaError
+from telephony.netcheck.result import SCHEMA_VERSION, NetcheckResult, SchemaError
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -72,8 +72,10 @@ def test_cli_probe_through_relay_subprocesses(
         tmp_path,
     )  # fmt: skip
     result = NetcheckResult.from_dict(data)
-    assert result.schema == 1
+    assert result.schema == SCHEMA_VERSION == 2
     assert result.upstream.packets_sent == 400
+    assert result.timeline is not None and sum(result.timeline.sent) == 400
+    assert sum(result.timeline.lost_up) == result.upstream.loss.lost
     procs[1].terminate()
     procs[1].wait(timeout=10)
     relay_stats = json.loads(stats.read_text())
@@ -92,7 +94,9 @@ def test_cli_probe_through_relay_subprocesses(
 
 def test_schema_version_and_unknown_fields_rejected() -> None:
     with pytest.raises(SchemaError):
-        NetcheckResult.from_dict({"schema": 2})
+        NetcheckResult.from_dict({"schema": 3})
+    with pytest.raises(SchemaError):
+        NetcheckResult.from_dict({"schema": True})
     with pytest.raises(SchemaError):
         NetcheckResult.from_json("[]")
 

@@ -20,6 +20,7 @@ from provisioning.permissions import (
     can_read_audit_log,
     can_read_resellers,
 )
+from provisioning.services.netchecks import can_view_network_checks
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -57,6 +58,15 @@ def has_profile_section(account: Account) -> bool:
     return account.role == Role.END_USER
 
 
+# A customer admin's own telephone system (sites and trunks read-only for them).
+SYSTEM_SECTIONS = [
+    ("users", _("Benutzer"), "user_list"),
+    ("devices", _("Geräte"), "device_list"),
+    ("sites", _("Standorte"), "site_list"),
+    ("call_features", _("Funktionen"), "feature_overview"),
+]
+
+
 def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
     """The sections ``account`` may use, in menu order (none for anonymous visitors)."""
     if not getattr(account, "is_authenticated", False):
@@ -70,11 +80,18 @@ def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
     if may_view_own_customer(user) and user.customer_id:
         url = reverse("portal:customer_detail", args=[user.customer_id])
         items.append(NavItem("own_customer", _("Mein Unternehmen"), url))
+        for key, label, name in SYSTEM_SECTIONS:
+            url = reverse(f"portal:{name}", args=[user.customer_id])
+            items.append(NavItem(key, label, url))
     if can_manage_api_keys(user):
         items.append(NavItem("api_keys", _("API-Schlüssel"), reverse("portal:api_key_list")))
+    if can_view_network_checks(user):
+        url = reverse("portal:netcheck_overview")
+        items.append(NavItem("network_checks", _("Netzwerkprüfung"), url))
     if can_read_audit_log(user):
         items.append(NavItem("audit", _("Protokoll"), reverse("portal:audit_list")))
     if has_profile_section(user):
+        items.append(NavItem("my_phone", _("Mein Telefon"), reverse("portal:my_phone")))
         items.append(NavItem("profile", _("Mein Profil"), reverse("portal:profile")))
     if may_use_admin_site(user):
         items.append(NavItem("admin", _("Django-Admin"), reverse("admin:index")))

@@ -3,7 +3,7 @@ in tests/portal/test_isolation.py."""
 
 from django.urls import include, path
 
-from . import views
+from . import views, views_password
 
 app_name = "portal"
 
@@ -13,6 +13,22 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password/reset/", views_password.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        views_password.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views_password.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        views_password.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("profile/", views.profile, name="profile"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", views.customer_list, name="customer_list"),
@@ -29,4 +45,7 @@ urlpatterns = [
     path("api-keys/new/", views.api_key_create, name="api_key_create"),
     path("api-keys/<uuid:pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("", include("portal.urls_system")),
+    path("", include("portal.urls_netcheck")),
+    path("", include("portal.urls_features")),
 ]

@@ -72,12 +72,14 @@ def login_invitation(*, account: Account) -> int:
     password-reset timeout, three days by default)."""
     from django.conf import settings
     from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
     uid = urlsafe_base64_encode(force_bytes(account.pk))
     token = default_token_generator.make_token(account)
-    link = f"{settings.PORTAL_BASE_URL}/passwort/setzen/{uid}/{token}/"
+    path = reverse("portal:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    link = f"{settings.PORTAL_BASE_URL}{path}"
     return send_mail(
         subject="stimme: Ihr Zugang zum Kundenportal",
         message=(

@@ -100,3 +100,8 @@ def lost_features(
 ) -> list[Feature]:
     """Features in use that ``new`` would no longer include (in table order)."""
     return [f for f in Feature if f in in_use and not is_entitled(new, f)]
+
+
+def minimum_package(feature: Feature | str) -> Package:
+    """The lowest package that includes ``feature``."""
+    return MINIMUM_PACKAGE[Feature(feature)]

@@ -128,8 +128,9 @@ def main() -> None:
         "API  /api/v1/users/ (page 1)": "/api/v1/users/",
         "API  /api/v1/users/?page=50": "/api/v1/users/?page=50",
         "API  search q=Nachname0421": "/api/v1/users/?q=Nachname0421",
-        "portal users page (page 1)": f"/kunden/{customer.pk}/benutzer/",
-        "portal users page (page 50)": f"/kunden/{customer.pk}/benutzer/?page=50",
+        "portal users page (page 1)": f"/customers/{customer.pk}/users/",
+        "portal users page (page 50)": f"/customers/{customer.pk}/users/?page=50",
+        "portal users search": f"/customers/{customer.pk}/users/?q=Nachname0421",
     }
     print(f"{'page':<34} {'median ms':>10} {'p95 ms':>8} {'target':>8} {'ratio':>6}")
     for label, url in pages.items():

@@ -33,6 +33,9 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, model: type[models.Model], **kwargs: Any) -> None:
         self.model = model
+        if not kwargs.get("read_only"):
+            # For the schema only; lookups always go through get_queryset below.
+            kwargs.setdefault("queryset", model._default_manager.none())
         super().__init__(**kwargs)
 
     def get_queryset(self) -> Any:

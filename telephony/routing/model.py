@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from types import MappingProxyType
 
-from telephony.entitlements import MINIMUM_PACKAGE, Feature, Package, is_entitled
+from telephony.entitlements import Feature, Package, is_entitled, minimum_package
 
 __all__ = [
     "Call",
@@ -48,11 +48,6 @@ EMPTY_MAPPING: Mapping[str, datetime] = MappingProxyType({})
 
 # --------------------------------------------------------------------------- packages
 # Packages and features come from the platform-wide table in ``telephony.entitlements``.
-
-
-def minimum_package(feature: Feature) -> Package:
-    """The smallest package that includes ``feature`` (LIC-5)."""
-    return MINIMUM_PACKAGE[feature]
 
 
 class ClientKind(enum.StrEnum):

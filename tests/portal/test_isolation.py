@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, reverse
 
 from portal import urls as portal_urls
 from provisioning import services
-from provisioning.models import Account, ApiKey
-from tests.factories import World
+from provisioning.models import Account, ApiKey, Device, NetworkCheck, Subscriber
+from tests.factories import System, World, build_system
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,80 @@ def _key_of_reseller_a(world: World) -> ApiKey:
 
 
 OTHER_CUSTOMERS = ("reseller_admin_b", "customer_admin_a2", "customer_admin_b1")
+
+
+def _system_of_a1(world: World) -> System:
+    return build_system(world.customer_a1, world.reseller_admin_a)
+
+
+def _device_of_a1(world: World) -> Device:
+    system = _system_of_a1(world)
+    return services.device_create(
+        customer=system.customer,
+        acting_user=world.reseller_admin_a,
+        data={"site": system.site, "model": "IP112", "mac_address": "00:90:33:00:00:01"},
+    )
+
+
+def _home_office_user_of_a1(world: World) -> Subscriber:
+    system = _system_of_a1(world)
+    return services.user_update(
+        subscriber=system.user,
+        acting_user=world.reseller_admin_a,
+        data={"works_at": "home_office"},
+    )
+
+
+def _system_cases() -> list[Case]:
+    """The telephone system pages (LIC, TRK, FEA-12): per customer, and per object."""
+    setup = "reseller_admin_a"
+    admin = "customer_admin_a1"
+    a1 = lambda w: w.customer_a1  # noqa: E731
+    site = lambda w: _system_of_a1(w).site  # noqa: E731
+    trunk = lambda w: _system_of_a1(w).trunk  # noqa: E731
+    user = lambda w: _system_of_a1(w).user  # noqa: E731
+    get = ("get",)
+    post = ("post",)
+    return [
+        Case("system_overview", admin, 200, a1, OTHER_CUSTOMERS, get),
+        Case("setup_start", setup, 302, a1, OTHER_CUSTOMERS, get),
+        Case("setup_license", setup, 200, a1, OTHER_CUSTOMERS),
+        Case("setup_sites", setup, 200, a1, OTHER_CUSTOMERS),
+        Case("setup_trunks", setup, 200, a1, OTHER_CUSTOMERS),
+        Case("setup_numbers", setup, 200, a1, OTHER_CUSTOMERS),
+        Case("setup_users", setup, 200, a1, OTHER_CUSTOMERS),
+        Case("site_list", admin, 200, a1, OTHER_CUSTOMERS, get),
+        Case("site_create", setup, 200, a1, OTHER_CUSTOMERS),
+        Case("license_overview", admin, 200, a1, OTHER_CUSTOMERS, get),
+        Case("license_ledger", admin, 200, a1, OTHER_CUSTOMERS, get),
+        Case("user_list", admin, 200, a1, OTHER_CUSTOMERS, get),
+        Case("user_create", admin, 200, a1, OTHER_CUSTOMERS),
+        Case("user_extensions", admin, 200, a1, OTHER_CUSTOMERS, get),
+        Case("user_import", admin, 200, a1, OTHER_CUSTOMERS),
+        Case("user_export", admin, 200, a1, OTHER_CUSTOMERS, get),
+        Case("emergency_notices", admin, 200, a1, OTHER_CUSTOMERS, get),
+        Case("emergency_banner", admin, 200, a1, OTHER_CUSTOMERS, get),
+        Case("device_list", admin, 200, a1, OTHER_CUSTOMERS, get),
+        Case("device_create", admin, 200, a1, OTHER_CUSTOMERS),
+        Case("site_detail", admin, 200, site, OTHER_CUSTOMERS, get),
+        Case("site_edit", setup, 200, site, OTHER_CUSTOMERS),
+        Case("site_delete", setup, 200, site, OTHER_CUSTOMERS),
+        Case("trunk_create", setup, 302, site, OTHER_CUSTOMERS),
+        Case("trunk_edit", setup, 200, trunk, OTHER_CUSTOMERS),
+        Case("trunk_delete", setup, 200, trunk, OTHER_CUSTOMERS),
+        Case("block_create", setup, 200, trunk, OTHER_CUSTOMERS),
+        Case("block_delete", setup, 200, lambda w: _system_of_a1(w).block, OTHER_CUSTOMERS),
+        Case("user_detail", admin, 200, user, OTHER_CUSTOMERS, get),
+        Case("user_edit", admin, 200, user, OTHER_CUSTOMERS),
+        Case("user_delete", admin, 200, user, OTHER_CUSTOMERS),
+        Case("user_deactivate", admin, 302, user, OTHER_CUSTOMERS, post),
+        Case("user_activate", admin, 302, user, OTHER_CUSTOMERS, post),
+        Case("user_invite", admin, 302, user, OTHER_CUSTOMERS, post),
+        Case("user_confirm_notice", admin, 302, _home_office_user_of_a1, OTHER_CUSTOMERS, post),
+        Case("device_edit", admin, 200, _device_of_a1, OTHER_CUSTOMERS),
+        Case("device_delete", admin, 200, _device_of_a1, OTHER_CUSTOMERS),
+    ]
+
 
 CASES = [
     Case(
@@ -85,7 +159,55 @@ CASES = [
         _key_of_reseller_a,
         ("reseller_admin_b", "customer_admin_a1", "end_user_a1", "finance"),
     ),
+    *_system_cases(),
 ]
+
+
+@dataclass(frozen=True)
+class _ShareLink:
+    """A report's share link: its token stands where other pages take an id."""
+
+    pk: str
+
+
+def _netcheck_of_a1(world: World) -> NetworkCheck:
+    from telephony.netcheck.result import NetcheckResult
+    from tests.netchecks.helpers import result_doc
+
+    site = _system_of_a1(world).site
+    token, _ = services.site_check_token_create(site=site, acting_user=world.reseller_admin_a)
+    return services.network_check_record(token=token, result=NetcheckResult.from_dict(result_doc()))
+
+
+def _netcheck_cases() -> list[Case]:
+    site = lambda w: _system_of_a1(w).site  # noqa: E731
+    token = lambda w: services.site_check_token_create(  # noqa: E731
+        site=_system_of_a1(w).site, acting_user=w.reseller_admin_a
+    )[0]
+    share = lambda w: _ShareLink(_netcheck_of_a1(w).share_token)  # noqa: E731
+    readers = (*OTHER_CUSTOMERS, "end_user_a1", "finance")
+    token_outsiders = ("reseller_admin_b", "customer_admin_a1", "customer_admin_b1", "finance")
+    return [
+        Case(
+            "netcheck_golive",
+            "customer_admin_a1",
+            200,
+            lambda w: w.customer_a1,
+            OTHER_CUSTOMERS,
+            ("get",),
+        ),
+        Case("netcheck_site", "customer_admin_a1", 200, site, OTHER_CUSTOMERS, ("get",)),
+        Case("netcheck_token_create", "reseller_admin_a", 200, site, OTHER_CUSTOMERS, ("post",)),
+        Case("netcheck_token_revoke", "reseller_admin_a", 200, token, token_outsiders),
+        Case("netcheck_report", "customer_admin_a1", 200, _netcheck_of_a1, readers, ("get",)),
+        Case("netcheck_report_pdf", "customer_admin_a1", 200, _netcheck_of_a1, readers, ("get",)),
+        # Anybody holding the share link may read the report: that is what it is for.
+        Case("netcheck_shared", "customer_admin_a1", 200, share, (), ("get",)),
+        Case("netcheck_shared_pdf", "customer_admin_a1", 200, share, (), ("get",)),
+    ]
+
+
+CASES += _netcheck_cases()
 
 
 def _id_patterns(patterns: list[URLPattern | URLResolver]) -> set[str]:
@@ -98,8 +220,15 @@ def _id_patterns(patterns: list[URLPattern | URLResolver]) -> set[str]:
     return names
 
 
+#: URLs whose parameters are not object ids, and where their own tests prove they leak nothing.
+NOT_OBJECT_URLS = {
+    "password_reset_confirm": "signed one-time token; tests/portal/test_password_reset.py",
+}
+
+
 def test_every_portal_url_with_an_id_is_in_the_matrix() -> None:
-    assert _id_patterns(portal_urls.urlpatterns) == {case.url_name for case in CASES}
+    covered = {case.url_name for case in CASES} | set(NOT_OBJECT_URLS)
+    assert _id_patterns(portal_urls.urlpatterns) == covered
 
 
 def _client(account: Account) -> Client:
@@ -174,3 +303,77 @@ def test_audit_list_never_shows_foreign_entries(world: World) -> None:
     own = _client(world.customer_admin_b1).get(reverse("portal:audit_list")).content.decode()
     assert world.customer_b1.company_name in own
     assert world.customer_a1.company_name not in own
+
+
+# Call features (FEA-1 … FEA-6) -----------------------------------------------------------------
+
+
+def _feature_objects_of_a1(world: World) -> dict[str, object]:
+    import io
+    import wave
+
+    from tests.factories import build_system
+
+    system = build_system(world.customer_a1, world.reseller_admin_a)
+    admin = world.customer_admin_a1
+    group = services.hunt_group_create(
+        customer=world.customer_a1,
+        acting_user=admin,
+        data={"name": "Empfang", "site": system.site, "members": [system.user]},
+    )
+    menu = services.ivr_menu_create(
+        customer=world.customer_a1, acting_user=admin, data={"name": "Begrüßung"}
+    )
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x10" * 8000)
+    audio = services.audio_upload(
+        customer=world.customer_a1,
+        acting_user=admin,
+        name="Ansage",
+        kind="announcement",
+        filename="ansage.wav",
+        data=buffer.getvalue(),
+    )
+    return {"group": group, "menu": menu, "audio": audio}
+
+
+CASES += [
+    Case(name, "customer_admin_a1", 200, lambda w: w.customer_a1, OTHER_CUSTOMERS, methods)
+    for name, methods in (
+        ("feature_overview", ("get",)),
+        ("feature_hunt_group_create", ("get", "post")),
+        ("feature_ivr_create", ("get", "post")),
+        ("feature_operator", ("get", "post")),
+        ("feature_audio", ("get", "post")),
+        ("feature_phonebook", ("get", "post")),
+        ("feature_trace", ("get",)),
+    )
+]
+CASES += [
+    Case(
+        "feature_hunt_group_edit",
+        "customer_admin_a1",
+        200,
+        lambda w: _feature_objects_of_a1(w)["group"],
+        OTHER_CUSTOMERS,
+    ),
+    Case(
+        "feature_ivr_edit",
+        "customer_admin_a1",
+        200,
+        lambda w: _feature_objects_of_a1(w)["menu"],
+        OTHER_CUSTOMERS,
+    ),
+    Case(
+        "feature_audio_play",
+        "customer_admin_a1",
+        200,
+        lambda w: _feature_objects_of_a1(w)["audio"],
+        OTHER_CUSTOMERS,
+        ("get",),
+    ),
+]

@@ -15,11 +15,28 @@ pytestmark = pytest.mark.django_db
 NAV_RE = re.compile(r'data-nav="([a-z_]+)"')
 
 EXPECTED_NAV = {
-    "staff": ["dashboard", "resellers", "customers", "api_keys", "audit", "admin"],
+    "staff": [
+        "dashboard",
+        "resellers",
+        "customers",
+        "api_keys",
+        "network_checks",
+        "audit",
+        "admin",
+    ],
     "finance": ["dashboard", "resellers", "customers"],
-    "reseller_admin_a": ["dashboard", "customers", "api_keys", "audit"],
-    "customer_admin_a1": ["dashboard", "own_customer", "audit"],
-    "end_user_a1": ["dashboard", "profile"],
+    "reseller_admin_a": ["dashboard", "customers", "api_keys", "network_checks", "audit"],
+    "customer_admin_a1": [
+        "dashboard",
+        "own_customer",
+        "users",
+        "devices",
+        "sites",
+        "call_features",
+        "network_checks",
+        "audit",
+    ],
+    "end_user_a1": ["dashboard", "my_phone", "profile"],
 }
 
 # What each role may open (200) and what it may not (403), beyond the menu itself.

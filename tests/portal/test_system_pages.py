@@ -804,3 +804,18 @@ def test_customer_admin_invites_a_user_to_the_portal(
     assert system.user.email in response.content.decode()
     assert Subscriber.objects.get(pk=system.user.pk).account is not None
     assert mail.outbox[-1].to == [system.user.email]
+
+
+def test_site_page_shows_network_readiness(world: World) -> None:
+    from django.test import Client
+
+    from tests.factories import build_system
+
+    system = build_system(world.customer_a1, world.reseller_admin_a)
+    client = Client()
+    client.force_login(world.customer_admin_a1)
+    page = client.get(reverse("portal:site_detail", args=[system.site.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="site-readiness"' in html
+    assert reverse("portal:netcheck_site", args=[system.site.pk]) in html

@@ -181,7 +181,9 @@ def test_foreign_object_answers_404_with_not_found_body(
 
 def test_every_api_route_with_an_id_is_in_the_matrix() -> None:
     """A new endpoint must join the matrix above before it can ship."""
-    covered = {case.resource for case in CASES}
+    from tests.billing.test_api import ISOLATION_COVERED as BILLING
+
+    covered = {case.resource for case in CASES} | set(BILLING)
     routes: set[str] = set()
     for pattern in get_resolver().url_patterns:
         if str(pattern.pattern) != "api/v1/":
@@ -193,7 +195,9 @@ def test_every_api_route_with_an_id_is_in_the_matrix() -> None:
                 routes.add(text.lstrip("^").split("/")[0])
     assert routes, "no API detail routes found"
     assert routes <= covered, f"not covered by the isolation matrix: {routes - covered}"
-    covered_actions = {(c.resource, a) for c in CASES for a, _ in c.actions}
+    covered_actions = {(c.resource, a) for c in CASES for a, _ in c.actions} | {
+        (resource, action) for resource, actions in BILLING.items() for action in actions
+    }
     action_re = re.compile(r"^\^?(?P<resource>[\w-]+)/\(\?P<pk>[^)]*\)/(?P<action>[\w-]+)/\$$")
     found_actions = set()
     for pattern in get_resolver().url_patterns:
@@ -269,3 +273,192 @@ def test_filtering_by_a_foreign_id_answers_like_an_unknown_id(
     assert foreign.status_code == unknown.status_code == 200
     assert foreign.json() == unknown.json()
     assert foreign.json()["count"] == 0
+
+
+# Call features (FEA-1 … FEA-11) ----------------------------------------------------------------
+
+
+def _features_of_a1(world: World) -> dict[str, object]:
+    import io
+    import wave
+
+    from provisioning.models import HotDeskLogin
+
+    system = _system_of_a1(world)
+    admin = world.customer_admin_a1
+    customer = world.customer_a1
+    group = services.hunt_group_create(
+        customer=customer,
+        acting_user=admin,
+        data={"name": "Empfang", "site": system.site, "members": [system.user]},
+    )
+    pickup = services.pickup_group_create(
+        customer=customer, acting_user=admin, data={"name": "Büro", "members": [system.user]}
+    )
+    menu = services.ivr_menu_create(
+        customer=customer,
+        acting_user=admin,
+        data={"name": "Begrüßung", "options": [{"digit": "1", "target": f"hunt_group:{group.pk}"}]},
+    )
+    operator = services.operator_update(
+        customer=customer, acting_user=admin, data={"day_target": f"hunt_group:{group.pk}"}
+    )
+    forwarding = services.forwarding_update(
+        subscriber=system.user, acting_user=admin, data={"on_busy": "operator"}
+    )
+    voicemail = services.voicemail_update(
+        subscriber=system.user, acting_user=admin, data={"enabled": True, "pin": "1234"}
+    )
+    login = services.hotdesk_login(
+        device=Device.objects.get(customer=customer), subscriber=system.user, acting_user=admin
+    )
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x10" * 8000)
+    audio = services.audio_upload(
+        customer=customer,
+        acting_user=admin,
+        name="Ansage",
+        kind="announcement",
+        filename="ansage.wav",
+        data=buffer.getvalue(),
+    )
+    entry = services.phonebook_entry_create(
+        phonebook=services.phonebook_for(customer=customer),
+        acting_user=admin,
+        data={"name": "Huber", "numbers": ["+49891234567"]},
+    )
+    assert isinstance(login, HotDeskLogin)
+    return {
+        "hunt-groups": group,
+        "pickup-groups": pickup,
+        "ivr-menus": menu,
+        "operators": operator,
+        "call-forwardings": forwarding,
+        "voicemail-boxes": voicemail,
+        "hotdesk-logins": login,
+        "audio-files": audio,
+        "phonebook-entries": entry,
+    }
+
+
+def _feature(resource: str) -> Callable[[World], object]:
+    return lambda world: _features_of_a1(world)[resource]
+
+
+CRUD = ("get", "put", "patch", "delete")
+CASES += [
+    Case(
+        "hunt-groups",
+        "customer_admin_a1",
+        _feature("hunt-groups"),
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        CRUD,
+        (("login", "post"), ("logout", "post")),
+    ),
+    Case(
+        "pickup-groups",
+        "customer_admin_a1",
+        _feature("pickup-groups"),
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        CRUD,
+    ),
+    Case(
+        "ivr-menus",
+        "customer_admin_a1",
+        _feature("ivr-menus"),
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        CRUD,
+    ),
+    Case(
+        "operators",
+        "customer_admin_a1",
+        _feature("operators"),
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        ("get", "put", "patch"),
+        (("switch", "post"),),
+    ),
+    Case(
+        "call-forwardings",
+        "customer_admin_a1",
+        _feature("call-forwardings"),
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        ("get", "put", "patch"),
+    ),
+    Case(
+        "voicemail-boxes",
+        "customer_admin_a1",
+        _feature("voicemail-boxes"),
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        ("get", "put", "patch"),
+    ),
+    Case(
+        "hotdesk-logins",
+        "customer_admin_a1",
+        _feature("hotdesk-logins"),
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        ("get", "delete"),
+    ),
+    Case(
+        "audio-files",
+        "customer_admin_a1",
+        _feature("audio-files"),
+        OUTSIDERS_OF_A1,
+        ("get", "delete"),
+        (("original", "get"), ("telephony", "get")),
+    ),
+    Case(
+        "phonebook-entries",
+        "customer_admin_a1",
+        _feature("phonebook-entries"),
+        (*OUTSIDERS_OF_A1, "end_user_a1"),
+        CRUD,
+    ),
+]
+PARAMS += [
+    pytest.param(case, outsider, id=f"{case.resource}-{outsider}")
+    for case in CASES[-9:]
+    for outsider in case.outsiders
+]
+
+
+def _check_token_of_a1(world: World) -> object:
+    site = _system_of_a1(world).site
+    return services.site_check_token_create(site=site, acting_user=world.reseller_admin_a)[0]
+
+
+def _network_check_of_a1(world: World) -> object:
+    from telephony.netcheck.result import NetcheckResult
+    from tests.netchecks.helpers import result_doc
+
+    token = _check_token_of_a1(world)
+    return services.network_check_record(
+        token=token,  # type: ignore[arg-type]
+        result=NetcheckResult.from_dict(result_doc()),
+    )
+
+
+CASES += [
+    Case(
+        "network-check-tokens",
+        "reseller_admin_a",
+        _check_token_of_a1,
+        ("reseller_admin_b", "customer_admin_a1", "customer_admin_b1", "end_user_a1", "finance"),
+        ("get", "delete"),
+    ),
+    Case(
+        "network-checks",
+        "customer_admin_a1",
+        _network_check_of_a1,
+        (*OUTSIDERS_OF_A1, "end_user_a1", "finance"),
+        ("get",),
+    ),
+]
+PARAMS += [
+    pytest.param(case, outsider, id=f"{case.resource}-{outsider}")
+    for case in CASES[-2:]
+    for outsider in case.outsiders
+]

@@ -558,6 +558,18 @@ def test_invited_user_gets_a_login_and_a_set_password_mail(
     assert login.role == "end_user" and login.customer_id == system.customer.pk
     assert not login.has_usable_password()
     assert mail.outbox[-1].to == [system.user.email]
-    assert "/passwort/setzen/" in mail.outbox[-1].body
+    link = next(line for line in mail.outbox[-1].body.split() if "/password/reset/" in line)
+    from django.test import Client
+
+    browser = Client()
+    page = browser.get(link.split("8000", 1)[1], follow=True)
+    assert page.status_code == 200 and page.context["validlink"]
+    done = browser.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": "Sommer-Wiese-2026", "new_password2": "Sommer-Wiese-2026"},
+    )
+    assert done.status_code == 302
+    login.refresh_from_db()
+    assert login.check_password("Sommer-Wiese-2026")
     mine = api(login).get("/api/v1/users/").json()
     assert [row["id"] for row in mine["results"]] == [str(system.user.pk)]

@@ -58,6 +58,10 @@ def has_profile_section(account: Account) -> bool:
     return account.role == Role.END_USER
 
 
+FINANCE_READERS = frozenset(
+    {Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE, Role.RESELLER_ADMIN, Role.CUSTOMER_ADMIN}
+)
+
 # A customer admin's own telephone system (sites and trunks read-only for them).
 SYSTEM_SECTIONS = [
     ("users", _("Benutzer"), "user_list"),
@@ -83,6 +87,9 @@ def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
         for key, label, name in SYSTEM_SECTIONS:
             url = reverse(f"portal:{name}", args=[user.customer_id])
             items.append(NavItem(key, label, url))
+    if user.role in FINANCE_READERS:  # invoices (BIL-5, BIL-6); runs and exports: platform
+        label = _("Finanzen") if user.is_platform else _("Rechnungen")
+        items.append(NavItem("finance", label, reverse("portal:finance_dashboard")))
     if can_manage_api_keys(user):
         items.append(NavItem("api_keys", _("API-Schlüssel"), reverse("portal:api_key_list")))
     if can_view_network_checks(user):
@@ -92,6 +99,8 @@ def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
         items.append(NavItem("audit", _("Protokoll"), reverse("portal:audit_list")))
     if has_profile_section(user):
         items.append(NavItem("my_phone", _("Mein Telefon"), reverse("portal:my_phone")))
+        url = reverse("portal:my_calls")
+        items.append(NavItem("my_calls", _("Weiterleitung & Telefonbuch"), url))
         items.append(NavItem("profile", _("Mein Profil"), reverse("portal:profile")))
     if may_use_admin_site(user):
         items.append(NavItem("admin", _("Django-Admin"), reverse("admin:index")))

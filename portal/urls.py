@@ -48,4 +48,6 @@ urlpatterns = [
     path("", include("portal.urls_system")),
     path("", include("portal.urls_netcheck")),
     path("", include("portal.urls_features")),
+    path("", include("portal.urls_features_more")),
+    path("", include("portal.urls_finance")),
 ]

@@ -114,3 +114,19 @@ def price_lists(world: World, platform_issuer: IssuerProfile) -> dict[str, Price
             prices=RETAIL,
         )
     return lists
+
+
+@pytest.fixture
+def billed(world: World, price_lists: dict[str, PriceList]) -> World:
+    """October 2026 billed and issued for all three customers, and a credit note for A1."""
+    from billing.models import Invoice
+    from billing.services.runs import billing_run_create, billing_run_execute
+
+    for customer in (world.customer_a1, world.customer_a2, world.customer_b1):
+        hold(customer, "grundlizenz", berlin(2026, 1, 1))
+        hold(customer, "klingende_stimme", berlin(2026, 10, 5))
+    run, _ = billing_run_create(month=dt.date(2026, 10, 1), acting_user=world.finance)
+    billing_run_execute(run_id=run.pk)
+    invoice = Invoice.objects.get(buyer_customer=world.customer_a1)
+    services.credit_note_create(invoice=invoice, acting_user=world.finance, reason="Test")
+    return world

@@ -15,9 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from billing import services
 from billing.models import BillingRun, Invoice, InvoiceKind, PriceList
-from billing.services.runs import billing_run_create, billing_run_execute
 from provisioning.models import Account
 from tests.billing.conftest import RETAIL, berlin, hold
 from tests.factories import World
@@ -35,18 +33,6 @@ ISOLATION_COVERED = {
     "billing-runs": set(),
 }
 pytestmark = pytest.mark.usefixtures("price_lists")
-
-
-@pytest.fixture
-def billed(world: World) -> World:
-    for customer in (world.customer_a1, world.customer_a2, world.customer_b1):
-        hold(customer, "grundlizenz", berlin(2026, 1, 1))
-        hold(customer, "klingende_stimme", berlin(2026, 10, 5))
-    run, _ = billing_run_create(month=OCT, acting_user=world.finance)
-    billing_run_execute(run_id=run.pk)
-    invoice = Invoice.objects.get(buyer_customer=world.customer_a1)
-    services.credit_note_create(invoice=invoice, acting_user=world.finance, reason="Test")
-    return world
 
 
 def _ids(response: object) -> set[str]:

@@ -377,3 +377,240 @@ CASES += [
         ("get",),
     ),
 ]
+
+
+# Pickup groups, forwarding, voicemail, hot-desk, private phonebook (FEA-2, FEA-6 … FEA-9) ------
+
+ALL_BUT_THE_OWNER = (*OTHER_CUSTOMERS, "customer_admin_a1", "reseller_admin_a", "staff")
+
+
+def _pickup_of_a1(world: World) -> object:
+    system = _system_of_a1(world)
+    return services.pickup_group_create(
+        customer=world.customer_a1,
+        acting_user=world.customer_admin_a1,
+        data={"name": "Abholen", "members": [system.user]},
+    )
+
+
+def _hotdesk_login_of_a1(world: World) -> object:
+    device = _device_of_a1(world)
+    user = Subscriber.objects.get(customer=world.customer_a1)
+    return services.hotdesk_login(device=device, subscriber=user, acting_user=world.staff)
+
+
+def _own_hotdesk_login_of_end_user_a1(world: World) -> object:
+    login = _hotdesk_login_of_a1(world)
+    Subscriber.objects.filter(pk=login.subscriber_id).update(account=world.end_user_a1)  # type: ignore[attr-defined]
+    return login
+
+
+def _own_phonebook_entry_of_end_user_a1(world: World) -> object:
+    user = _system_of_a1(world).user
+    Subscriber.objects.filter(pk=user.pk).update(account=world.end_user_a1)
+    book = services.phonebook_for(customer=world.customer_a1, owner=user)
+    return services.phonebook_entry_create(
+        phonebook=book,
+        acting_user=world.customer_admin_a1,
+        data={"name": "Privatkontakt", "numbers": ["+49 30 1234567"]},
+    )
+
+
+CASES += [
+    Case(name, "customer_admin_a1", 200, lambda w: w.customer_a1, OTHER_CUSTOMERS, methods)
+    for name, methods in (
+        ("feature_pickup_list", ("get",)),
+        ("feature_pickup_create", ("get", "post")),
+        ("feature_hotdesk", ("get",)),
+    )
+]
+CASES += [
+    Case(
+        "feature_pickup_edit",
+        "customer_admin_a1",
+        200,
+        _pickup_of_a1,
+        (*OTHER_CUSTOMERS, "end_user_a1"),
+    ),
+    Case(
+        "feature_pickup_delete",
+        "customer_admin_a1",
+        200,
+        _pickup_of_a1,
+        (*OTHER_CUSTOMERS, "end_user_a1"),
+    ),
+    Case(
+        "feature_user_calls",
+        "customer_admin_a1",
+        200,
+        lambda w: _system_of_a1(w).user,
+        (*OTHER_CUSTOMERS, "end_user_a1"),
+    ),
+    Case(
+        "feature_hotdesk_logout",
+        "customer_admin_a1",
+        302,
+        _hotdesk_login_of_a1,
+        (*OTHER_CUSTOMERS, "end_user_a1"),
+        ("post",),
+    ),
+    # The end users' own pages: nobody but the owner, not even their admin, reaches them.
+    Case(
+        "my_hotdesk_logout",
+        "end_user_a1",
+        302,
+        _own_hotdesk_login_of_end_user_a1,
+        ALL_BUT_THE_OWNER,
+        ("post",),
+    ),
+    Case(
+        "my_phonebook_entry_edit",
+        "end_user_a1",
+        200,
+        _own_phonebook_entry_of_end_user_a1,
+        ALL_BUT_THE_OWNER,
+    ),
+    Case(
+        "my_phonebook_entry_delete",
+        "end_user_a1",
+        200,
+        _own_phonebook_entry_of_end_user_a1,
+        ALL_BUT_THE_OWNER,
+    ),
+]
+
+
+def test_end_users_never_reach_each_others_settings(world: World) -> None:
+    """Two end users of one customer: each sees and changes only their own data."""
+    from provisioning.models import HotDeskLogin, PhonebookEntry, Role
+    from tests.factories import make_account, user_data
+
+    system = _system_of_a1(world)
+    other = services.user_create(
+        customer=world.customer_a1,
+        acting_user=world.customer_admin_a1,
+        data=user_data(system.site, "11"),
+    )
+    colleague = make_account(Role.END_USER, customer=world.customer_a1)
+    Subscriber.objects.filter(pk=system.user.pk).update(account=world.end_user_a1)
+    Subscriber.objects.filter(pk=other.pk).update(account=colleague)
+    book = services.phonebook_for(customer=world.customer_a1, owner=other)
+    entry = services.phonebook_entry_create(
+        phonebook=book,
+        acting_user=world.customer_admin_a1,
+        data={"name": "Geheimer Kontakt", "numbers": ["+49 30 7654321"]},
+    )
+    device = services.device_create(
+        customer=world.customer_a1,
+        acting_user=world.reseller_admin_a,
+        data={"site": system.site, "model": "IP112", "mac_address": "00:90:33:00:00:02"},
+    )
+    login = services.hotdesk_login(device=device, subscriber=other, acting_user=world.staff)
+    services.forwarding_update(
+        subscriber=other, acting_user=world.staff, data={"always": "external:+49301111111"}
+    )
+    client = _client(world.end_user_a1)
+    for name in ("my_calls", "my_hotdesk", "my_phonebook", "my_phonebook_export"):
+        html = client.get(reverse(f"portal:{name}")).content.decode()
+        assert "Geheimer Kontakt" not in html and "+49301111111" not in html, name
+    for name, pk in (
+        ("my_phonebook_entry_edit", entry.pk),
+        ("my_phonebook_entry_delete", entry.pk),
+        ("my_hotdesk_logout", login.pk),
+    ):
+        assert client.post(reverse(f"portal:{name}", args=[pk])).status_code == 404
+    assert client.get(reverse("portal:feature_user_calls", args=[other.pk])).status_code == 404
+    assert PhonebookEntry.objects.filter(pk=entry.pk).exists()
+    assert HotDeskLogin.objects.filter(pk=login.pk).exists()
+
+
+# Finance (BIL-1 … BIL-6) ------------------------------------------------------------------------
+
+
+def _billed(world: World, issue: bool = True) -> dict[str, object]:
+    """October 2026 billed for A1 and B1 (issued unless ``issue`` is false)."""
+    import datetime as dt
+
+    from billing import services as billing
+    from billing.models import Invoice
+    from billing.services.runs import billing_run_create, billing_run_execute
+    from tests.billing.conftest import RETAIL, WHOLESALE, berlin, hold
+
+    billing.issuer_profile_set(
+        acting_user=None,
+        reseller=None,
+        data={
+            "company_name": "stimme Plattform GmbH",
+            "street": "Friedrichstraße 1",
+            "postal_code": "10117",
+            "city": "Berlin",
+            "vat_id": "DE811111111",
+        },
+    )
+    start = dt.date(2026, 1, 1)
+    lists = {
+        "wholesale": billing.price_list_create(
+            acting_user=world.staff,
+            kind="wholesale",
+            reseller=None,
+            name="Standard",
+            valid_from=start,
+            prices=WHOLESALE,
+        )
+    }
+    for key, reseller in (("retail_a", world.reseller_a), ("retail_b", world.reseller_b)):
+        lists[key] = billing.price_list_create(
+            acting_user=world.staff,
+            kind="retail",
+            reseller=reseller,
+            name="Endkunden",
+            valid_from=start,
+            prices=RETAIL,
+        )
+    for customer in (world.customer_a1, world.customer_b1):
+        hold(customer, "grundlizenz", berlin(2026, 1, 1))
+    run, _ = billing_run_create(
+        month=dt.date(2026, 10, 1), acting_user=world.finance, issue_invoices=issue
+    )
+    billing_run_execute(run_id=run.pk)
+    invoice = Invoice.objects.get(buyer_customer=world.customer_a1)
+    objects: dict[str, object] = {"run": run, "invoice": invoice, **lists}
+    if issue:
+        objects["note"] = billing.credit_note_create(
+            invoice=invoice, acting_user=world.finance, reason="Test"
+        )
+    return objects
+
+
+def _finance_cases() -> list[Case]:
+    invoice = lambda w: _billed(w)["invoice"]  # noqa: E731
+    note = lambda w: _billed(w)["note"]  # noqa: E731
+    draft = lambda w: _billed(w, issue=False)["invoice"]  # noqa: E731
+    run = lambda w: _billed(w)["run"]  # noqa: E731
+    retail_a = lambda w: _billed(w)["retail_a"]  # noqa: E731
+    get = ("get",)
+    # A1's invoice: the other reseller and the other customers never see it.
+    outsiders = ("reseller_admin_b", "customer_admin_a2", "customer_admin_b1")
+    # Drafts and runs are the platform's.
+    platform_only = ("reseller_admin_a", "reseller_admin_b", "customer_admin_a1")
+    return [
+        Case("finance_invoice_detail", "customer_admin_a1", 200, invoice, outsiders, get),
+        Case("finance_invoice_detail", "finance", 200, note, outsiders, get),
+        Case("finance_invoice_pdf", "customer_admin_a1", 200, invoice, outsiders, get),
+        Case("finance_invoice_xml", "reseller_admin_a", 200, invoice, outsiders, get),
+        # the owner's POST issues the draft; who may then read it is tested above
+        Case("finance_invoice_finalize", "finance", 302, draft, outsiders, ("post",)),
+        Case("finance_credit_note_create", "finance", 200, invoice, outsiders),
+        Case("finance_run_detail", "finance", 200, run, platform_only, get),
+        Case("finance_run_progress", "finance", 302, run, platform_only, get),
+        Case(
+            "finance_price_list_edit",
+            "reseller_admin_a",
+            200,
+            retail_a,
+            ("reseller_admin_b", "customer_admin_a1"),
+        ),
+    ]
+
+
+CASES += _finance_cases()

@@ -19,13 +19,21 @@ EXPECTED_NAV = {
         "dashboard",
         "resellers",
         "customers",
+        "finance",
         "api_keys",
         "network_checks",
         "audit",
         "admin",
     ],
-    "finance": ["dashboard", "resellers", "customers"],
-    "reseller_admin_a": ["dashboard", "customers", "api_keys", "network_checks", "audit"],
+    "finance": ["dashboard", "resellers", "customers", "finance"],
+    "reseller_admin_a": [
+        "dashboard",
+        "customers",
+        "finance",
+        "api_keys",
+        "network_checks",
+        "audit",
+    ],
     "customer_admin_a1": [
         "dashboard",
         "own_customer",
@@ -33,10 +41,11 @@ EXPECTED_NAV = {
         "devices",
         "sites",
         "call_features",
+        "finance",
         "network_checks",
         "audit",
     ],
-    "end_user_a1": ["dashboard", "my_phone", "profile"],
+    "end_user_a1": ["dashboard", "my_phone", "my_calls", "profile"],
 }
 
 # What each role may open (200) and what it may not (403), beyond the menu itself.

@@ -1,0 +1,32 @@
+"""Finance pages (BIL-1 … BIL-6). Every pattern with ``<uuid:pk>`` is covered by the isolation
+matrix in tests/portal/test_isolation.py."""
+
+from django.urls import path
+
+from . import views_finance as views
+
+urlpatterns = [
+    path("finance/", views.finance_dashboard, name="finance_dashboard"),
+    path("finance/runs/", views.run_list, name="finance_run_list"),
+    path("finance/runs/<uuid:pk>/", views.run_detail, name="finance_run_detail"),
+    path("finance/runs/<uuid:pk>/progress/", views.run_progress, name="finance_run_progress"),
+    path("finance/invoices/", views.invoice_list_view, name="finance_invoice_list"),
+    path("finance/invoices/<uuid:pk>/", views.invoice_detail, name="finance_invoice_detail"),
+    path("finance/invoices/<uuid:pk>/pdf/", views.invoice_pdf, name="finance_invoice_pdf"),
+    path("finance/invoices/<uuid:pk>/xml/", views.invoice_xml, name="finance_invoice_xml"),
+    path(
+        "finance/invoices/<uuid:pk>/finalize/",
+        views.invoice_finalize,
+        name="finance_invoice_finalize",
+    ),
+    path(
+        "finance/invoices/<uuid:pk>/credit-note/",
+        views.credit_note_create,
+        name="finance_credit_note_create",
+    ),
+    path("finance/credit-notes/", views.credit_note_list, name="finance_credit_note_list"),
+    path("finance/exports/", views.export, name="finance_export"),
+    path("finance/price-lists/", views.price_list_list_view, name="finance_price_list_list"),
+    path("finance/price-lists/<uuid:pk>/", views.price_list_edit, name="finance_price_list_edit"),
+    path("finance/issuer/", views.issuer_profile, name="finance_issuer_profile"),
+]

@@ -1,0 +1,568 @@
+"""Finance pages (BIL-1 … BIL-6): billing runs with live progress, invoices and credit notes
+with their documents, exports, the revenue chart, price lists and the platform's invoicing data.
+
+As everywhere in the portal, objects come through ``provisioning.access`` (a foreign id and an
+unknown id end in the same 404 page), writes go through ``billing.services``, and a refusal is
+shown beside the field it names.
+
+Who may do what (rules in ``billing.permissions``):
+- platform staff and finance: everything below except editing wholesale prices and the
+  platform's invoicing data (staff only);
+- reseller admins: read the wholesale invoices they receive and the retail invoices they issue
+  (issued only), and their price lists; edit their retail lists;
+- customer admins: read their own issued invoices and download them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from billing import exports, services
+from billing.models import (
+    PLATFORM,
+    BillingRun,
+    DocumentType,
+    Invoice,
+    InvoiceLine,
+    InvoiceState,
+    IssuerProfile,
+    PriceList,
+    PriceListKind,
+    RunState,
+)
+from billing.money import euros
+from billing.permissions import (
+    can_edit_retail_prices,
+    can_edit_wholesale_prices,
+    can_export,
+    can_issue_invoices,
+    can_run_billing,
+)
+from billing.selectors import (
+    billing_run_list,
+    billing_run_progress,
+    invoice_list,
+    invoices_for_export,
+    price_list_list,
+)
+from billing.services.invoices import today
+from provisioning import audit
+from provisioning.access import get_for_user, restrict, visible_resellers
+from provisioning.errors import ApplicationError
+from provisioning.models import Role
+from provisioning.permissions import PermissionDeniedError
+
+from .finance_chart import money, revenue_chart
+from .forms_finance import (
+    FINANCE_MESSAGES,
+    BillingRunForm,
+    CreditNoteForm,
+    ExportForm,
+    InvoiceFilterForm,
+    IssuerProfileForm,
+    PriceListForm,
+)
+from .nav import FINANCE_READERS
+
+if TYPE_CHECKING:
+    from django.forms import BaseForm
+
+    from provisioning.models import Account
+
+PAGE_SIZE = 25
+
+
+# Rules (the menu uses the same) -------------------------------------------------------------
+
+
+def may_read_invoices(account: Account) -> bool:
+    return account.role in FINANCE_READERS
+
+
+def may_use_finance_dashboard(account: Account) -> bool:
+    """Runs, exports and the revenue chart are the platform's (staff and finance)."""
+    return can_run_billing(account)
+
+
+def may_read_price_lists(account: Account) -> bool:
+    return account.role in {Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE, Role.RESELLER_ADMIN}
+
+
+def may_set_issuer_profile(account: Account) -> bool:
+    return account.role == Role.PLATFORM_STAFF
+
+
+def may_edit_price_list(account: Account, price_list: PriceList) -> bool:
+    if price_list.kind == PriceListKind.WHOLESALE:
+        return can_edit_wholesale_prices(account)
+    return can_edit_retail_prices(account, price_list.reseller)
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+
+def _account(request: HttpRequest) -> Account:
+    return request.user  # type: ignore[return-value]
+
+
+def _ensure(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _message(error: ApplicationError) -> str:
+    return str(FINANCE_MESSAGES.get(error.code, error.message))
+
+
+def _attempt(form: BaseForm, action: Any) -> Any:
+    """Run a service for a valid form; None (and the refusal beside its field) when refused."""
+    try:
+        return action()
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ApplicationError as error:
+        targets = [name for name in error.fields if name in form.fields]
+        for name in targets or [None]:  # type: ignore[list-item]
+            form.add_error(name, _message(error))
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    return None
+
+
+def _tabs(account: Account) -> list[tuple[str, str, str]]:
+    """The finance section's sub-navigation: (key, label, url name)."""
+    tabs = []
+    if may_use_finance_dashboard(account):
+        tabs.append(("dashboard", _("Übersicht"), "portal:finance_dashboard"))
+        tabs.append(("runs", _("Abrechnungsläufe"), "portal:finance_run_list"))
+    tabs.append(("invoices", _("Rechnungen"), "portal:finance_invoice_list"))
+    tabs.append(("credit_notes", _("Gutschriften"), "portal:finance_credit_note_list"))
+    if can_export(account):
+        tabs.append(("exports", _("Export"), "portal:finance_export"))
+    if may_read_price_lists(account):
+        tabs.append(("prices", _("Preislisten"), "portal:finance_price_list_list"))
+    if may_set_issuer_profile(account):
+        tabs.append(("issuer", _("Rechnungssteller"), "portal:finance_issuer_profile"))
+    return tabs
+
+
+def _render(
+    request: HttpRequest, template: str, tab: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    context = {"tabs": _tabs(_account(request)), "tab": tab, **context}
+    return render(request, f"portal/finance/{template}", context, status=status)
+
+
+def _decorate(invoice: Invoice) -> Invoice:
+    """German money strings for the templates (billing's amounts are integer cents)."""
+    invoice.net_display = money(invoice.net_cents)  # type: ignore[attr-defined]
+    invoice.tax_display = money(invoice.tax_cents)  # type: ignore[attr-defined]
+    invoice.gross_display = money(invoice.gross_cents)  # type: ignore[attr-defined]
+    return invoice
+
+
+def _documents(account: Account, document_type: str) -> QuerySet[Invoice]:
+    """Invoices or credit notes ``account`` may see; drafts are the platform's only."""
+    _ensure(may_read_invoices(account))
+    queryset = invoice_list(account=account, filters={"document_type": document_type})
+    if not account.is_platform:
+        queryset = queryset.filter(state=InvoiceState.FINAL)
+    return queryset
+
+
+def _document(request: HttpRequest, pk: Any, document_type: str | None = None) -> Invoice:
+    """One invoice or credit note the account may see (404 otherwise, as for an unknown id)."""
+    account = _account(request)
+    _ensure(may_read_invoices(account))
+    queryset = invoice_list(account=account)
+    if document_type:
+        queryset = queryset.filter(document_type=document_type)
+    if not account.is_platform:
+        queryset = queryset.filter(state=InvoiceState.FINAL)
+    return get_for_user(queryset, account, pk)
+
+
+def _issuer_choices(account: Account) -> list[tuple[str, str]]:
+    choices = []
+    if account.is_platform:
+        choices.append((PLATFORM, _("Plattform")))
+    if account.role != Role.CUSTOMER_ADMIN:
+        for reseller in visible_resellers(account).order_by("company_name"):
+            choices.append((str(reseller.pk), reseller.company_name))
+    return choices
+
+
+def _page(request: HttpRequest, queryset: QuerySet[Invoice]) -> Page[Invoice]:
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    for invoice in page.object_list:
+        _decorate(invoice)
+    audit.record_access(actor=_account(request), instances=page.object_list)
+    return page
+
+
+# Dashboard with the revenue chart -------------------------------------------------------------
+
+
+@login_required
+def finance_dashboard(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    if not may_use_finance_dashboard(account):
+        _ensure(may_read_invoices(account))
+        return redirect("portal:finance_invoice_list")
+    drafts = Invoice.objects.filter(state=InvoiceState.DRAFT)
+    context = {
+        "chart": revenue_chart(today()),
+        "draft_count": drafts.count(),
+        "invalid_count": drafts.exclude(validation_errors=[]).count(),
+        "runs": billing_run_list(account=account)[:3],
+        "may_set_issuer": may_set_issuer_profile(account),
+        "issuer_ready": IssuerProfile.objects.filter(issuer_key=PLATFORM)
+        .exclude(company_name="")
+        .exclude(street="")
+        .exclude(vat_id="")
+        .exists(),
+    }
+    return _render(request, "dashboard.html", "dashboard", context)
+
+
+# Invoices and credit notes ------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest, document_type: str) -> tuple[InvoiceFilterForm, Any]:
+    account = _account(request)
+    queryset = _documents(account, document_type)
+    form = InvoiceFilterForm(
+        request.GET or None, issuers=_issuer_choices(account), drafts=account.is_platform
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("month"):
+            queryset = queryset.filter(month=data["month"])
+        if data.get("issuer"):
+            queryset = queryset.filter(issuer_key=data["issuer"])
+        if data.get("buyer"):
+            queryset = queryset.filter(buyer__name__icontains=data["buyer"])
+        for name in ("state", "kind", "payment_state"):
+            if data.get(name):
+                queryset = queryset.filter(**{name: data[name]})
+    elif form.is_bound:
+        queryset = queryset.none()
+    return form, queryset.order_by("-month", "issuer_key", "sequence", "id")
+
+
+@login_required
+def invoice_list_view(request: HttpRequest) -> HttpResponse:
+    form, queryset = _filtered(request, DocumentType.INVOICE)
+    context = {"form": form, "page": _page(request, queryset), "credit_notes": False}
+    return _render(request, "invoice_list.html", "invoices", context)
+
+
+@login_required
+def credit_note_list(request: HttpRequest) -> HttpResponse:
+    form, queryset = _filtered(request, DocumentType.CREDIT_NOTE)
+    context = {"form": form, "page": _page(request, queryset), "credit_notes": True}
+    return _render(request, "invoice_list.html", "credit_notes", context)
+
+
+def _lines(account: Account, invoice: Invoice) -> list[InvoiceLine]:
+    lines = list(restrict(InvoiceLine.objects.filter(invoice=invoice), account))
+    for line in lines:
+        line.unit_display = money(line.unit_price_cents)  # type: ignore[attr-defined]
+        line.net_display = money(line.net_cents)  # type: ignore[attr-defined]
+    return lines
+
+
+@login_required
+def invoice_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    account = _account(request)
+    invoice = _decorate(_document(request, pk))
+    notes = _documents(account, DocumentType.CREDIT_NOTE).filter(corrects=invoice)
+    context = {
+        "invoice": invoice,
+        "lines": _lines(account, invoice),
+        "credit_notes": [_decorate(note) for note in notes],
+        "may_issue": can_issue_invoices(account),
+    }
+    tab = "credit_notes" if invoice.is_credit_note else "invoices"
+    return _render(request, "invoice_detail.html", tab, context)
+
+
+def _download(invoice: Invoice, body: bytes, content_type: str, suffix: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.{suffix}"'
+    return response
+
+
+def _final_document(request: HttpRequest, pk: str) -> Invoice:
+    account = _account(request)
+    _ensure(may_read_invoices(account))
+    queryset = restrict(Invoice.objects.all(), account)
+    if not account.is_platform:
+        queryset = queryset.filter(state=InvoiceState.FINAL)
+    invoice = get_for_user(queryset, account, pk)
+    if not invoice.is_final:
+        raise Http404  # a draft has no documents yet
+    return invoice
+
+
+@login_required
+def invoice_pdf(request: HttpRequest, pk: str) -> HttpResponse:
+    invoice = _final_document(request, pk)
+    return _download(invoice, bytes(invoice.pdf), "application/pdf", "pdf")
+
+
+@login_required
+def invoice_xml(request: HttpRequest, pk: str) -> HttpResponse:
+    invoice = _final_document(request, pk)
+    return _download(invoice, invoice.xml.encode("utf-8"), "application/xml", "xml")
+
+
+@login_required
+@require_POST
+def invoice_finalize(request: HttpRequest, pk: str) -> HttpResponse:
+    invoice = _document(request, pk, DocumentType.INVOICE)
+    _ensure(can_issue_invoices(_account(request)))
+    try:
+        issued = services.invoice_finalize(invoice=invoice, acting_user=_account(request))
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ApplicationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("Rechnung %(number)s ausgestellt.") % {"number": issued.number})
+    return redirect("portal:finance_invoice_detail", pk=invoice.pk)
+
+
+@login_required
+def credit_note_create(request: HttpRequest, pk: str) -> HttpResponse:
+    account = _account(request)
+    invoice = _decorate(_document(request, pk, DocumentType.INVOICE))
+    _ensure(can_issue_invoices(account))
+    lines = _lines(account, invoice)
+    choices = [
+        (line.position, f"{line.position}. {line.description} – {line.net_display}")  # type: ignore[attr-defined]
+        for line in lines
+    ]
+    form = CreditNoteForm(request.POST or None, positions=choices)
+    if not invoice.is_final:
+        form.add_error(None, FINANCE_MESSAGES["not_correctable"])
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        note = _attempt(
+            form,
+            lambda: services.credit_note_create(
+                invoice=invoice,
+                acting_user=account,
+                reason=data["reason"],
+                positions=data["positions"],
+            ),
+        )
+        if note is not None:
+            messages.success(
+                request, _("Gutschrift %(number)s erstellt.") % {"number": note.number}
+            )
+            return redirect("portal:finance_invoice_detail", pk=note.pk)
+    context = {"invoice": invoice, "form": form}
+    status = 400 if form.errors and request.method == "POST" else 200
+    return _render(request, "credit_note_form.html", "invoices", context, status)
+
+
+# Billing runs -------------------------------------------------------------------------------
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    """The runs, and the form that previews (dry run) or starts the billing of a month."""
+    account = _account(request)
+    _ensure(can_run_billing(account))
+    form = BillingRunForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        month = form.cleaned_data["month"]
+        if request.POST.get("action") == "start":
+            run = _attempt(
+                form,
+                lambda: services.billing_run_start(
+                    month=month,
+                    acting_user=account,
+                    issue_invoices=form.cleaned_data["issue"],
+                ),
+            )
+            if run is not None:
+                messages.success(request, _("Abrechnung gestartet."))
+                return redirect("portal:finance_run_detail", pk=run.pk)
+        else:
+            plan = _attempt(
+                form, lambda: services.billing_preview(month=month, acting_user=account)
+            )
+            if plan is not None:
+                preview = {
+                    "month": month,
+                    "invoices": [
+                        {
+                            "kind": planned.kind,
+                            "buyer_name": planned.buyer_name,
+                            "lines": len(planned.lines),
+                            "net": money(int(planned.net * 100)),
+                        }
+                        for planned in plan.invoices
+                    ],
+                    "problems": plan.problems,
+                    "total": money(sum(int(p.net * 100) for p in plan.invoices)),
+                }
+    context = {"form": form, "runs": billing_run_list(account=account), "preview": preview}
+    status = 400 if form.errors else 200
+    return _render(request, "run_list.html", "runs", context, status)
+
+
+def _run(request: HttpRequest, pk: str) -> BillingRun:
+    account = _account(request)
+    run = get_for_user(billing_run_list(account=account), account, pk)  # 404 outside the platform
+    _ensure(can_run_billing(account))
+    return run
+
+
+def _run_context(run: BillingRun) -> dict[str, Any]:
+    progress = billing_run_progress(run)
+    return {
+        "run": run,
+        "progress": progress,
+        "live": run.state in (RunState.PENDING, RunState.RUNNING),
+    }
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    run = _run(request, pk)
+    return _render(request, "run_detail.html", "runs", _run_context(run))
+
+
+@login_required
+def run_progress(request: HttpRequest, pk: str) -> HttpResponse:
+    """The progress fragment that the run page polls every 2 s (htmx)."""
+    run = _run(request, pk)
+    if not _is_htmx(request):
+        return redirect("portal:finance_run_detail", pk=run.pk)
+    response = render(request, "portal/finance/_run_progress.html", _run_context(run))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Exports -----------------------------------------------------------------------------------
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    _ensure(can_export(account))
+    issuers = [(PLATFORM, _("Plattform"))] + [
+        (str(r.pk), r.company_name) for r in visible_resellers(account).order_by("company_name")
+    ]
+    form = ExportForm(request.GET or None, issuers=issuers)
+    if form.is_bound and form.is_valid():
+        month = form.cleaned_data["month"]
+        issuer = form.cleaned_data["issuer"]
+        kind = form.cleaned_data["format"]
+        invoices = invoices_for_export(month=month, issuer_key=None if issuer == "all" else issuer)
+        if kind == "datev":
+            body = exports.datev_export(invoices, month=month, issuer_key=issuer)
+            name = exports.datev_filename(month, issuer)
+            content_type = "text/csv; charset=windows-1252"
+        elif kind == "csv":
+            body = exports.csv_export(invoices)
+            name = f"rechnungen_{month:%Y-%m}.csv"
+            content_type = "text/csv; charset=utf-8"
+        else:
+            body = exports.pdf_zip(invoices)
+            name = f"rechnungen_{month:%Y-%m}.zip"
+            content_type = "application/zip"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    status = 400 if form.errors else 200
+    return _render(request, "export.html", "exports", {"form": form}, status)
+
+
+# Price lists and the platform's invoicing data ---------------------------------------------
+
+
+@login_required
+def price_list_list_view(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    _ensure(may_read_price_lists(account))
+    rows = []
+    for price_list in price_list_list(account=account).select_related("reseller"):
+        prices = [(p.get_item_display(), money(p.amount_cents)) for p in price_list.prices.all()]
+        rows.append((price_list, prices, may_edit_price_list(account, price_list)))
+    return _render(request, "price_lists.html", "prices", {"rows": rows})
+
+
+@login_required
+def price_list_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    account = _account(request)
+    price_list = get_for_user(price_list_list(account=account), account, pk)
+    _ensure(may_read_price_lists(account) and may_edit_price_list(account, price_list))
+    current = {p.item: euros(p.amount_cents) for p in price_list.prices.all()}
+    form = PriceListForm(
+        request.POST or None,
+        prices=current,
+        initial={"name": price_list.name, "valid_until": price_list.valid_until},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        updated = _attempt(
+            form,
+            lambda: services.price_list_update(
+                acting_user=account,
+                price_list=price_list,
+                name=data["name"],
+                valid_until=data.get("valid_until"),
+                prices=form.prices(),
+            ),
+        )
+        if updated is not None:
+            messages.success(request, _("Preisliste gespeichert."))
+            return redirect("portal:finance_price_list_list")
+    context = {"price_list": price_list, "form": form}
+    status = 400 if form.errors else 200
+    return _render(request, "price_list_form.html", "prices", context, status)
+
+
+@login_required
+def issuer_profile(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    _ensure(may_set_issuer_profile(account))
+    instance = IssuerProfile.objects.filter(issuer_key=PLATFORM).first() or IssuerProfile(
+        issuer_key=PLATFORM
+    )
+    form = IssuerProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.issuer_profile_set(
+                acting_user=account, reseller=None, data=dict(form.cleaned_data)
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Rechnungsdaten der Plattform gespeichert."))
+            return redirect("portal:finance_issuer_profile")
+    status = 400 if form.errors else 200
+    return _render(request, "issuer_profile.html", "issuer", {"form": form}, status)

@@ -3,10 +3,11 @@ platform-access auditing, and service calls for writes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.db import models
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.request import Request
 
 from provisioning import access, audit
@@ -52,3 +53,38 @@ class ScopedViewSet(viewsets.GenericViewSet):
         if page is not None and getattr(user, "is_platform", False):
             audit.record_access(actor=user, instances=page)  # type: ignore[arg-type]
         return page
+
+
+class CustomerServiceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    """CRUD of an object that belongs to a customer, written only through its services:
+    ``create_service(customer=, acting_user=, data=)``, ``update_service(<instance_kwarg>=,
+    acting_user=, data=)`` and ``delete_service(<instance_kwarg>=, acting_user=)``."""
+
+    instance_kwarg: str
+    create_service: Callable[..., Any]
+    update_service: Callable[..., Any]
+    delete_service: Callable[..., Any]
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        customer = data.pop("customer")
+        serializer.instance = self.create_service(
+            customer=customer, acting_user=self.actor, data=data
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("customer", None)
+        serializer.instance = self.update_service(
+            **{self.instance_kwarg: serializer.instance}, acting_user=self.actor, data=data
+        )
+
+    def perform_destroy(self, instance: Any) -> None:
+        self.delete_service(**{self.instance_kwarg: instance}, acting_user=self.actor)

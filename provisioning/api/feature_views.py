@@ -34,7 +34,7 @@ from provisioning.models import (
     VoicemailBox,
 )
 
-from .base import ScopedViewSet
+from .base import CustomerServiceViewSet, ScopedViewSet
 from .feature_serializers import (
     AudioFileSerializer,
     AudioUploadSerializer,
@@ -85,35 +85,27 @@ class _CrudViewSet(
         return _may_configure(account)
 
 
+class _FeatureServiceViewSet(CustomerServiceViewSet):
+    def may_create(self, account: Any) -> bool:
+        return _may_configure(account)
+
+
 # Hunt groups -----------------------------------------------------------------------------------
 
 
-class HuntGroupViewSet(_CrudViewSet):
+class HuntGroupViewSet(_FeatureServiceViewSet):
     """Hunt groups (FEA-1). The first group is included; each further one is a one-time fee."""
 
     serializer_class = HuntGroupSerializer
+    instance_kwarg = "group"
+    create_service = staticmethod(services.hunt_group_create)
+    update_service = staticmethod(services.hunt_group_update)
+    delete_service = staticmethod(services.hunt_group_delete)
     filterset_fields = ["customer", "site", "strategy"]
     ordering_fields = ["name", "created_at"]
 
     def base_queryset(self) -> models.QuerySet[HuntGroup]:
         return HuntGroup.objects.prefetch_related("members")
-
-    def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        customer = data.pop("customer")
-        serializer.instance = services.hunt_group_create(
-            customer=customer, acting_user=self.actor, data=data
-        )
-
-    def perform_update(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("customer", None)
-        serializer.instance = services.hunt_group_update(
-            group=serializer.instance, acting_user=self.actor, data=data
-        )
-
-    def perform_destroy(self, instance: HuntGroup) -> None:
-        services.hunt_group_delete(group=instance, acting_user=self.actor)
 
     def _login(self, request: Request, logged_in: bool) -> Response:
         group = self.get_object()
@@ -141,60 +133,34 @@ class HuntGroupViewSet(_CrudViewSet):
         return self._login(request, False)
 
 
-class PickupGroupViewSet(_CrudViewSet):
+class PickupGroupViewSet(_FeatureServiceViewSet):
     """Pickup groups (FEA-2)."""
 
     serializer_class = PickupGroupSerializer
+    instance_kwarg = "group"
+    create_service = staticmethod(services.pickup_group_create)
+    update_service = staticmethod(services.pickup_group_update)
+    delete_service = staticmethod(services.pickup_group_delete)
     filterset_fields = ["customer"]
     ordering_fields = ["name", "created_at"]
 
     def base_queryset(self) -> models.QuerySet[PickupGroup]:
         return PickupGroup.objects.prefetch_related("members")
 
-    def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        customer = data.pop("customer")
-        serializer.instance = services.pickup_group_create(
-            customer=customer, acting_user=self.actor, data=data
-        )
 
-    def perform_update(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("customer", None)
-        serializer.instance = services.pickup_group_update(
-            group=serializer.instance, acting_user=self.actor, data=data
-        )
-
-    def perform_destroy(self, instance: PickupGroup) -> None:
-        services.pickup_group_delete(group=instance, acting_user=self.actor)
-
-
-class IvrMenuViewSet(_CrudViewSet):
+class IvrMenuViewSet(_FeatureServiceViewSet):
     """IVR menus (FEA-3). A change that would loop answers 409 ``configuration_loop``."""
 
     serializer_class = IvrMenuSerializer
+    instance_kwarg = "menu"
+    create_service = staticmethod(services.ivr_menu_create)
+    update_service = staticmethod(services.ivr_menu_update)
+    delete_service = staticmethod(services.ivr_menu_delete)
     filterset_fields = ["customer"]
     ordering_fields = ["name", "created_at"]
 
     def base_queryset(self) -> models.QuerySet[IvrMenu]:
         return IvrMenu.objects.prefetch_related("options")
-
-    def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        customer = data.pop("customer")
-        serializer.instance = services.ivr_menu_create(
-            customer=customer, acting_user=self.actor, data=data
-        )
-
-    def perform_update(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("customer", None)
-        serializer.instance = services.ivr_menu_update(
-            menu=serializer.instance, acting_user=self.actor, data=data
-        )
-
-    def perform_destroy(self, instance: IvrMenu) -> None:
-        services.ivr_menu_delete(menu=instance, acting_user=self.actor)
 
 
 class OperatorViewSet(

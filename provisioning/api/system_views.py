@@ -27,7 +27,7 @@ from provisioning.models import (
 )
 from provisioning.services.system import CSV_COLUMNS
 
-from .base import ScopedViewSet
+from .base import CustomerServiceViewSet, ScopedViewSet
 from .filters import IdFilterSet, search_filter
 from .system_serializers import (
     DeviceSerializer,
@@ -210,10 +210,14 @@ class CsvImportSerializer(serializers.Serializer):
     csv = serializers.CharField(required=False, trim_whitespace=False)
 
 
-class UserViewSet(_CrudViewSet):
+class UserViewSet(CustomerServiceViewSet):
     """Users of the telephone system: a direct extension at a site and one package."""
 
     serializer_class = SubscriberSerializer
+    instance_kwarg = "subscriber"
+    create_service = staticmethod(services.user_create)
+    update_service = staticmethod(services.user_update)
+    delete_service = staticmethod(services.user_delete)
     filterset_class = SubscriberFilter
     ordering_fields = ["last_name", "first_name", "created_at", "number__e164"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -223,13 +227,6 @@ class UserViewSet(_CrudViewSet):
 
     def may_create(self, account: Any) -> bool:
         return _may_manage_users(account)
-
-    def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        customer = data.pop("customer")
-        serializer.instance = services.user_create(
-            customer=customer, acting_user=self.actor, data=data
-        )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         subscriber = self.get_object()
@@ -244,16 +241,6 @@ class UserViewSet(_CrudViewSet):
             )
             return Response(self.get_serializer(subscriber).data)
         return super().update(request, *args, **kwargs)
-
-    def perform_update(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("customer", None)
-        serializer.instance = services.user_update(
-            subscriber=serializer.instance, acting_user=self.actor, data=data
-        )
-
-    def perform_destroy(self, instance: Subscriber) -> None:
-        services.user_delete(subscriber=instance, acting_user=self.actor)
 
     def _set_active(self, active: bool) -> Response:
         subscriber = services.user_set_active(
@@ -394,10 +381,14 @@ class DeviceFilter(IdFilterSet):
         fields = ["customer", "site", "model", "subscriber"]
 
 
-class DeviceViewSet(_CrudViewSet):
+class DeviceViewSet(CustomerServiceViewSet):
     """Phones, handsets, gateways and ports, registered by MAC address."""
 
     serializer_class = DeviceSerializer
+    instance_kwarg = "device"
+    create_service = staticmethod(services.device_create)
+    update_service = staticmethod(services.device_update)
+    delete_service = staticmethod(services.device_delete)
     filterset_class = DeviceFilter
     ordering_fields = ["mac_address", "created_at"]
 
@@ -406,23 +397,6 @@ class DeviceViewSet(_CrudViewSet):
 
     def may_create(self, account: Any) -> bool:
         return _may_manage_users(account)
-
-    def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        customer = data.pop("customer")
-        serializer.instance = services.device_create(
-            customer=customer, acting_user=self.actor, data=data
-        )
-
-    def perform_update(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("customer", None)
-        serializer.instance = services.device_update(
-            device=serializer.instance, acting_user=self.actor, data=data
-        )
-
-    def perform_destroy(self, instance: Device) -> None:
-        services.device_delete(device=instance, acting_user=self.actor)
 
 
 # Licenses and ledger ---------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
         return page
 
 
-class CustomerServiceViewSet(
+class CrudViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -63,6 +63,10 @@ class CustomerServiceViewSet(
     mixins.DestroyModelMixin,
     ScopedViewSet,
 ):
+    """List, read, create, change and delete, all through the chokepoint."""
+
+
+class CustomerServiceViewSet(CrudViewSet):
     """CRUD of an object that belongs to a customer, written only through its services:
     ``create_service(customer=, acting_user=, data=)``, ``update_service(<instance_kwarg>=,
     acting_user=, data=)`` and ``delete_service(<instance_kwarg>=, acting_user=)``."""

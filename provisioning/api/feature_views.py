@@ -34,7 +34,7 @@ from provisioning.models import (
     VoicemailBox,
 )
 
-from .base import CustomerServiceViewSet, ScopedViewSet
+from .base import CrudViewSet, CustomerServiceViewSet, ScopedViewSet
 from .feature_serializers import (
     AudioFileSerializer,
     AudioUploadSerializer,
@@ -73,14 +73,7 @@ def _customer_from(request: Request) -> Customer:
     return access.get_for_user(Customer, user, customer_id)
 
 
-class _CrudViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ScopedViewSet,
-):
+class _CrudViewSet(CrudViewSet):
     def may_create(self, account: Any) -> bool:
         return _may_configure(account)
 

@@ -27,7 +27,7 @@ from provisioning.models import (
 )
 from provisioning.services.system import CSV_COLUMNS
 
-from .base import CustomerServiceViewSet, ScopedViewSet
+from .base import CrudViewSet, CustomerServiceViewSet, ScopedViewSet
 from .filters import IdFilterSet, search_filter
 from .system_serializers import (
     DeviceSerializer,
@@ -50,17 +50,6 @@ def _may_manage_users(account: Any) -> bool:
     return account.role in {"platform_staff", "reseller_admin", "customer_admin"}
 
 
-class _CrudViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ScopedViewSet,
-):
-    pass
-
-
 # Sites -----------------------------------------------------------------------------------------
 
 
@@ -72,7 +61,7 @@ class SiteFilter(IdFilterSet):
         fields = ["customer"]
 
 
-class SiteViewSet(_CrudViewSet):
+class SiteViewSet(CrudViewSet):
     """Sites of a customer. Every site beyond the first needs ``extra_site_license: true``."""
 
     serializer_class = SiteSerializer
@@ -117,7 +106,7 @@ class SiteViewSet(_CrudViewSet):
 # Trunks ----------------------------------------------------------------------------------------
 
 
-class TrunkViewSet(_CrudViewSet):
+class TrunkViewSet(CrudViewSet):
     """SIP trunks, one per site. The password is write-only and stored encrypted."""
 
     serializer_class = TrunkSerializer

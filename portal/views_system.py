@@ -193,6 +193,37 @@ def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
     return True
 
 
+def _confirm_delete(
+    request: HttpRequest,
+    *,
+    customer: Customer,
+    access: Any,
+    delete: Callable[[], Any],
+    done: str,
+    title: str,
+    question: str,
+    cancel_url: str,
+    success_url: str,
+    failure_url: str | None = None,
+) -> HttpResponse:
+    """GET asks for confirmation; POST runs ``delete`` through its service and redirects to
+    ``success_url`` (or ``failure_url`` when the service refused, with its message)."""
+    if request.method == "POST":
+        deleted = _run(request, delete, done)
+        return redirect(success_url if deleted else (failure_url or success_url))
+    return render(
+        request,
+        "portal/system/confirm_delete.html",
+        {
+            "customer": customer,
+            "access": access,
+            "title": title,
+            "question": question,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
 def _next_url(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -643,29 +674,22 @@ def site_delete(request: HttpRequest, pk: str) -> HttpResponse:
     site, access = _owned(request, Site.objects.all(), pk)
     _ensure(access.may_setup)
     user = _account(request)
-    if request.method == "POST":
-        done = _run(
-            request,
-            lambda: services.site_delete(site=site, acting_user=user),
-            _("Der Standort „%(name)s“ wurde entfernt.") % {"name": site.name},
-        )
-        if done:
-            return redirect("portal:site_list", pk=site.customer_id)
-        return redirect("portal:site_detail", pk=site.pk)
-    return render(
+    detail = reverse("portal:site_detail", args=[site.pk])
+    return _confirm_delete(
         request,
-        "portal/system/confirm_delete.html",
-        {
-            "customer": site.customer,
-            "access": access,
-            "title": _("Standort entfernen"),
-            "question": _(
-                "Soll der Standort „%(name)s“ entfernt werden? Eine gebuchte Lizenz „Weiterer "
-                "Standort“ endet damit."
-            )
-            % {"name": site.name},
-            "cancel_url": reverse("portal:site_detail", args=[site.pk]),
-        },
+        customer=site.customer,
+        access=access,
+        delete=lambda: services.site_delete(site=site, acting_user=user),
+        done=_("Der Standort „%(name)s“ wurde entfernt.") % {"name": site.name},
+        title=_("Standort entfernen"),
+        question=_(
+            "Soll der Standort „%(name)s“ entfernt werden? Eine gebuchte Lizenz „Weiterer "
+            "Standort“ endet damit."
+        )
+        % {"name": site.name},
+        cancel_url=detail,
+        success_url=reverse("portal:site_list", args=[site.customer_id]),
+        failure_url=detail,
     )
 
 
@@ -724,27 +748,21 @@ def trunk_delete(request: HttpRequest, pk: str) -> HttpResponse:
     trunk, access = _owned(request, Trunk.objects.select_related("site"), pk)
     _ensure(access.may_setup)
     user = _account(request)
-    if request.method == "POST":
-        _run(
-            request,
-            lambda: services.trunk_delete(trunk=trunk, acting_user=user),
-            _("Der SIP-Trunk wurde entfernt."),
-        )
-        return redirect("portal:site_detail", pk=trunk.site_id)
-    return render(
+    site_url = reverse("portal:site_detail", args=[trunk.site_id])
+    return _confirm_delete(
         request,
-        "portal/system/confirm_delete.html",
-        {
-            "customer": trunk.customer,
-            "access": access,
-            "title": _("SIP-Trunk entfernen"),
-            "question": _(
-                "Soll der SIP-Trunk von „%(site)s“ entfernt werden? Ohne Trunk können Benutzer "
-                "dieses Standorts keine Notrufe absetzen."
-            )
-            % {"site": trunk.site.name},
-            "cancel_url": reverse("portal:site_detail", args=[trunk.site_id]),
-        },
+        customer=trunk.customer,
+        access=access,
+        delete=lambda: services.trunk_delete(trunk=trunk, acting_user=user),
+        done=_("Der SIP-Trunk wurde entfernt."),
+        title=_("SIP-Trunk entfernen"),
+        question=_(
+            "Soll der SIP-Trunk von „%(site)s“ entfernt werden? Ohne Trunk können Benutzer "
+            "dieses Standorts keine Notrufe absetzen."
+        )
+        % {"site": trunk.site.name},
+        cancel_url=site_url,
+        success_url=site_url,
     )
 
 
@@ -787,28 +805,21 @@ def block_delete(request: HttpRequest, pk: str) -> HttpResponse:
     block, access = _owned(request, NumberBlock.objects.select_related("trunk"), pk)
     _ensure(access.may_setup)
     user = _account(request)
-    site_id = block.trunk.site_id
-    if request.method == "POST":
-        _run(
-            request,
-            lambda: services.number_block_delete(block=block, acting_user=user),
-            _("Der Rufnummernblock wurde entfernt."),
-        )
-        return redirect("portal:site_detail", pk=site_id)
-    return render(
+    site_url = reverse("portal:site_detail", args=[block.trunk.site_id])
+    return _confirm_delete(
         request,
-        "portal/system/confirm_delete.html",
-        {
-            "customer": block.customer,
-            "access": access,
-            "title": _("Rufnummernblock entfernen"),
-            "question": _(
-                "Soll der Rufnummernblock %(block)s entfernt werden? Seine Rufnummern werden "
-                "freigegeben."
-            )
-            % {"block": block},
-            "cancel_url": reverse("portal:site_detail", args=[site_id]),
-        },
+        customer=block.customer,
+        access=access,
+        delete=lambda: services.number_block_delete(block=block, acting_user=user),
+        done=_("Der Rufnummernblock wurde entfernt."),
+        title=_("Rufnummernblock entfernen"),
+        question=_(
+            "Soll der Rufnummernblock %(block)s entfernt werden? Seine Rufnummern werden "
+            "freigegeben."
+        )
+        % {"block": block},
+        cancel_url=site_url,
+        success_url=site_url,
     )
 
 
@@ -1134,29 +1145,22 @@ def user_delete(request: HttpRequest, pk: str) -> HttpResponse:
     subscriber, access = _owned(request, Subscriber.objects.select_related("number"), pk)
     _ensure(access.may_manage)
     user = _account(request)
-    if request.method == "POST":
-        done = _run(
-            request,
-            lambda: services.user_delete(subscriber=subscriber, acting_user=user),
-            _("Der Benutzer %(name)s wurde gelöscht.") % {"name": subscriber.name},
-        )
-        if done:
-            return redirect("portal:user_list", pk=subscriber.customer_id)
-        return redirect("portal:user_detail", pk=subscriber.pk)
-    return render(
+    detail = reverse("portal:user_detail", args=[subscriber.pk])
+    return _confirm_delete(
         request,
-        "portal/system/confirm_delete.html",
-        {
-            "customer": subscriber.customer,
-            "access": access,
-            "title": _("Benutzer löschen"),
-            "question": _(
-                "Soll %(name)s gelöscht werden? Die Rufnummer %(number)s wird frei, die "
-                "Paketlizenz endet, zugeordnete Geräte bleiben ohne Benutzer am Standort."
-            )
-            % {"name": subscriber.name, "number": subscriber.number.e164},
-            "cancel_url": reverse("portal:user_detail", args=[subscriber.pk]),
-        },
+        customer=subscriber.customer,
+        access=access,
+        delete=lambda: services.user_delete(subscriber=subscriber, acting_user=user),
+        done=_("Der Benutzer %(name)s wurde gelöscht.") % {"name": subscriber.name},
+        title=_("Benutzer löschen"),
+        question=_(
+            "Soll %(name)s gelöscht werden? Die Rufnummer %(number)s wird frei, die "
+            "Paketlizenz endet, zugeordnete Geräte bleiben ohne Benutzer am Standort."
+        )
+        % {"name": subscriber.name, "number": subscriber.number.e164},
+        cancel_url=detail,
+        success_url=reverse("portal:user_list", args=[subscriber.customer_id]),
+        failure_url=detail,
     )
 
 
@@ -1457,24 +1461,18 @@ def device_delete(request: HttpRequest, pk: str) -> HttpResponse:
     device, access = _owned(request, Device.objects.select_related("site"), pk)
     _ensure(access.may_manage)
     user = _account(request)
-    if request.method == "POST":
-        _run(
-            request,
-            lambda: services.device_delete(device=device, acting_user=user),
-            _("Das Gerät %(device)s wurde entfernt.") % {"device": device},
-        )
-        return redirect("portal:device_list", pk=device.customer_id)
-    return render(
+    devices = reverse("portal:device_list", args=[device.customer_id])
+    return _confirm_delete(
         request,
-        "portal/system/confirm_delete.html",
-        {
-            "customer": device.customer,
-            "access": access,
-            "title": _("Gerät entfernen"),
-            "question": _("Soll das Gerät %(device)s am Standort „%(site)s“ entfernt werden?")
-            % {"device": device, "site": device.site.name},
-            "cancel_url": reverse("portal:device_list", args=[device.customer_id]),
-        },
+        customer=device.customer,
+        access=access,
+        delete=lambda: services.device_delete(device=device, acting_user=user),
+        done=_("Das Gerät %(device)s wurde entfernt.") % {"device": device},
+        title=_("Gerät entfernen"),
+        question=_("Soll das Gerät %(device)s am Standort „%(site)s“ entfernt werden?")
+        % {"device": device, "site": device.site.name},
+        cancel_url=devices,
+        success_url=devices,
     )
 
 

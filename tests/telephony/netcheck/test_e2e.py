@@ -95,7 +95,11 @@ def test_reordering_counted() -> None:
     imp = Impairment(reorder=0.05, reorder_gap_ms=30)
     e = run_e2e(imp, Impairment(), packets=300, interval_ms=5)
     r = e.result
-    assert r.upstream.reordered == _ref(e.snapshot, UP, "data_reordered") > 0
+    held = _ref(e.snapshot, UP, "data_reordered")
+    assert held > 0
+    # A packet held back near the end of the stream may be overtaken by nothing left to send,
+    # so the probe can see one reordering fewer than the relay caused, never more.
+    assert held - 1 <= r.upstream.reordered <= held
     assert r.downstream.reordered == 0
     assert r.upstream.duplicates == 0 and r.downstream.duplicates == 0
 

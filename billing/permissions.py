@@ -45,3 +45,22 @@ def can_export(account: Account) -> bool:
 
 def can_manage_payment_accounts(account: Account) -> bool:
     return account.role in FINANCE_ROLES
+
+
+def can_set_issuer_profile(account: Account, reseller: Reseller | None) -> bool:
+    """The invoicing data of an issuer (the platform for ``reseller=None``, else a reseller):
+    platform finance and staff set any; a reseller admin only its own reseller's, which its
+    retail invoices print."""
+    if account.role in FINANCE_ROLES:
+        return True
+    return (
+        account.role == Role.RESELLER_ADMIN
+        and reseller is not None
+        and account.reseller_id == reseller.pk
+    )
+
+
+def can_edit_platform_issuer(account: Account) -> bool:
+    """The platform's own name, address, VAT id and bank account in the portal and the API:
+    platform staff (finance reads them)."""
+    return account.role == Role.PLATFORM_STAFF

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .models import Price, PriceList, PriceListKind
 
@@ -36,16 +36,21 @@ class PriceBook:
         return self.retail.get(reseller_id, {}).get(item)
 
 
-def lists_in_force(month: dt.date) -> list[PriceList]:
-    """One list per (kind, reseller): the one in force on ``month``'s first day."""
-    day = month.replace(day=1)
-    candidates = PriceList.objects.filter(
+def in_force(lists: QuerySet[PriceList], day: dt.date) -> list[PriceList]:
+    """Of ``lists``, the one in force on ``day`` per (kind, reseller): the latest
+    ``valid_from`` not after it whose ``valid_until`` is not before it."""
+    candidates = lists.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=day), valid_from__lte=day
     ).order_by("kind", "reseller_id", "-valid_from")
     chosen: dict[tuple[str, uuid.UUID | None], PriceList] = {}
     for price_list in candidates:
         chosen.setdefault((price_list.kind, price_list.reseller_id), price_list)
     return list(chosen.values())
+
+
+def lists_in_force(month: dt.date) -> list[PriceList]:
+    """One list per (kind, reseller): the one in force on ``month``'s first day."""
+    return in_force(PriceList.objects.all(), month.replace(day=1))
 
 
 def price_book(month: dt.date, *, reseller_ids: Iterable[uuid.UUID] | None = None) -> PriceBook:

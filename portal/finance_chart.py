@@ -1,6 +1,7 @@
 """Money and date formats of the finance pages, and the revenue chart: monthly net revenue of
 the platform by license type over the last 12 billed months, from issued invoices (credit notes
-subtract), drawn as a small server-side SVG with stacked bars, a legend and text alternatives."""
+subtract; the figures come from ``billing.selectors.revenue_by_month``), drawn as a small
+server-side SVG with stacked bars, a legend and text alternatives."""
 
 from __future__ import annotations
 
@@ -8,22 +9,15 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, F, IntegerField, Sum, When
 from django.utils.translation import gettext as _
 
-from billing.models import (
-    MONTHLY_ITEMS,
-    PLATFORM,
-    DocumentType,
-    InvoiceLine,
-    InvoiceState,
-    PriceItem,
-)
-from billing.money import next_month, previous_month
+from billing.models import MONTHLY_ITEMS, PriceItem
+from billing.money import previous_month
+from billing.selectors import ONE_TIME_SERIES, revenue_by_month
 
 # One colour per series (colour-blind friendly palette); one-time fees are grey.
 COLOURS = ["#0072B2", "#56B4E9", "#009E73", "#E69F00", "#D55E00", "#CC79A7", "#999999"]
-ONE_TIME = "one_time"
+ONE_TIME = ONE_TIME_SERIES
 
 
 def money(cents: int | None) -> str:
@@ -97,33 +91,6 @@ def _months(last: dt.date, count: int = 12) -> list[dt.date]:
     return months
 
 
-def revenue_by_month(months: list[dt.date]) -> dict[tuple[dt.date, str], int]:
-    """Net cents per (month, series) of the platform's issued invoices minus its credit notes."""
-    signed = Case(
-        When(invoice__document_type=DocumentType.CREDIT_NOTE, then=-F("net_cents")),
-        default=F("net_cents"),
-        output_field=IntegerField(),
-    )
-    rows = (
-        InvoiceLine.objects.filter(
-            invoice__issuer_key=PLATFORM,
-            invoice__state=InvoiceState.FINAL,
-            invoice__month__gte=months[0],
-            invoice__month__lt=next_month(months[-1]),
-        )
-        .values("invoice__month", "item")
-        .annotate(cents=Sum(signed))
-        .order_by()
-    )
-    monthly = {item.value for item in MONTHLY_ITEMS}
-    result: dict[tuple[dt.date, str], int] = {}
-    for row in rows:
-        key = row["item"] if row["item"] in monthly else ONE_TIME
-        slot = (row["invoice__month"], key)
-        result[slot] = result.get(slot, 0) + int(row["cents"] or 0)
-    return result
-
-
 def _nice_max(cents: int) -> int:
     """A round upper bound of the axis in cents (1, 2 or 5 × 10^n euros)."""
     euros = max(cents / 100, 1)
@@ -138,7 +105,7 @@ def _nice_max(cents: int) -> int:
 def revenue_chart(today: dt.date) -> Chart:
     """The last 12 months that can be billed (up to the previous month)."""
     months = _months(previous_month(today))
-    data = revenue_by_month(months)
+    data = revenue_by_month(first=months[0], last=months[-1])
     series = [(item.value, str(PriceItem(item).label)) for item in MONTHLY_ITEMS]
     series.append((ONE_TIME, _("Einmalige Gebühren")))
     legend = [(key, label, COLOURS[i]) for i, (key, label) in enumerate(series)]

@@ -1,5 +1,6 @@
 """Forms of the finance pages (BIL-1 … BIL-6): invoice filters, billing runs, credit notes,
-exports, the platform's invoicing data and price lists.
+exports, the invoicing data of the platform and of resellers, price lists, one-time fees and
+payment methods.
 
 The rules of billing stay in ``billing.services``; their ``ApplicationError`` is put beside
 the named field in the portal's words (:data:`FINANCE_MESSAGES`).
@@ -13,16 +14,23 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from billing.api.validators import normalize_bic, normalize_iban, validate_bic, validate_iban
 from billing.models import (
+    MONTHLY_ITEMS,
+    ONE_TIME_ITEMS,
     InvoiceKind,
     InvoiceState,
     IssuerProfile,
     PaymentState,
     PriceItem,
+    PriceListKind,
 )
-from billing.money import parse_month
+from billing.money import BERLIN, next_month, parse_month
+from provisioning.models import Customer, Reseller
 
 # Refusals of the billing services, in the portal's words (the services speak English).
 FINANCE_MESSAGES: dict[str, Any] = {
@@ -42,6 +50,15 @@ FINANCE_MESSAGES: dict[str, Any] = {
     "issuer_required": _("Ein DATEV-Stapel gilt für genau einen Rechnungssteller."),
     "invalid_validity": _("„gültig bis“ liegt vor „gültig ab“."),
     "price_missing": _("Bitte geben Sie für jede monatliche Position einen Preis an."),
+    "prices_incomplete": _("Bitte geben Sie für jede monatliche Position einen Preis an."),
+    "reseller_required": _("Verkaufspreise gehören zu einem Reseller; bitte wählen Sie ihn aus."),
+    "price_list_exists": _("An diesem Tag beginnt bereits eine Preisliste dieser Art."),
+    "payments_not_configured": _(
+        "Zahlungen über Stripe sind nicht eingerichtet (STIMME_STRIPE_SECRET_KEY fehlt). "
+        "Bis dahin zahlen alle Empfänger per Überweisung."
+    ),
+    "stripe_unreachable": _("Stripe ist gerade nicht erreichbar. Bitte versuchen Sie es später."),
+    "one_buyer": _("Bitte wählen Sie genau einen Reseller oder Kunden."),
 }
 
 FORMAT_CHOICES = [
@@ -137,7 +154,23 @@ class ExportForm(forms.Form):
         return data
 
 
-class IssuerProfileForm(forms.ModelForm):
+class _BankFieldsMixin:
+    """IBAN and BIC as printed on invoices: spaces removed, upper case, check digits valid."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_iban(self) -> str:
+        value = normalize_iban(self.cleaned_data.get("iban", ""))
+        validate_iban(value)
+        return value
+
+    def clean_bic(self) -> str:
+        value = normalize_bic(self.cleaned_data.get("bic", ""))
+        validate_bic(value)
+        return value
+
+
+class IssuerProfileForm(_BankFieldsMixin, forms.ModelForm):
     """The platform's own invoicing data; billing refuses to run until it is complete."""
 
     class Meta:
@@ -207,3 +240,227 @@ class PriceListForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("price_") and value is not None
         }
+
+
+class ResellerIssuerProfileForm(_BankFieldsMixin, forms.ModelForm):
+    """What a reseller maintains for its retail invoices; its name, address and VAT id come
+    from the reseller record."""
+
+    class Meta:
+        model = IssuerProfile
+        fields = ["tax_number", "email", "iban", "bic", "bank_name", "payment_terms_days"]
+        help_texts = {
+            "tax_number": _(
+                "Steuernummer beim Finanzamt; steht neben der USt-IdNr. auf der Rechnung."
+            ),
+            "iban": _("Das Konto, auf das Ihre Kunden überweisen."),
+            "payment_terms_days": _("Tage ab Rechnungsdatum bis zur Fälligkeit."),
+        }
+
+    def __init__(self, *args: Any, contact_email: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _(
+            "Leer lassen, um die Kontakt-E-Mail des Resellers (%(email)s) zu drucken."
+        ) % {"email": contact_email or "–"}
+        terms = self.fields["payment_terms_days"]
+        terms.validators.append(MaxValueValidator(365))
+        terms.widget.attrs["max"] = 365
+
+
+def _new_list_start() -> dt.date:
+    """A new price list usually starts with the next month (prices apply per whole month)."""
+    return next_month(dt.datetime.now(BERLIN).date())
+
+
+class PriceListCreateForm(PriceListForm):
+    """A new price list: platform staff choose kind and reseller; a reseller admin's list is
+    always a retail list of its own reseller (the view fixes both)."""
+
+    valid_from = forms.DateField(
+        label=_("gültig ab"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Für einen Monat gilt die Liste, die an seinem Ersten gilt; "
+            "eine Liste ab dem 15. gilt also ab dem Folgemonat."
+        ),
+    )
+    field_order = ["kind", "reseller", "name", "valid_from", "valid_until"]
+
+    def __init__(
+        self,
+        *args: Any,
+        prices: dict[str, Decimal],
+        resellers: QuerySet[Reseller] | None = None,
+        **kwargs: Any,
+    ):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("valid_from", _new_list_start())
+        super().__init__(*args, prices=prices, **kwargs)
+        if resellers is not None:
+            self.fields["kind"] = forms.ChoiceField(
+                label=_("Art"), choices=PriceListKind.choices, initial=PriceListKind.WHOLESALE
+            )
+            self.fields["reseller"] = forms.ModelChoiceField(
+                label=_("Reseller"),
+                queryset=resellers,
+                required=False,
+                empty_label=_("– keiner (Standard-Einkaufspreise) –"),
+                help_text=_(
+                    "Leer lassen für die Standard-Einkaufspreise. Einkaufspreise eines "
+                    "Resellers ersetzen die Standardliste nur für die angegebenen Positionen; "
+                    "Verkaufspreise gehören immer zu einem Reseller."
+                ),
+            )
+            self.order_fields(self.field_order)
+
+    def head_fields(self) -> list[forms.BoundField]:
+        names = ["kind", "reseller", "name", "valid_from", "valid_until"]
+        return [self[name] for name in names if name in self.fields]
+
+    def empty_monthly_price_fields(self) -> list[str]:
+        """The monthly items left without a price (where a service refusal about missing
+        prices belongs)."""
+        data = getattr(self, "cleaned_data", {})
+        return [
+            f"price_{item.value}"
+            for item in MONTHLY_ITEMS
+            if data.get(f"price_{item.value}") is None
+        ]
+
+
+class OneTimeChargeForm(forms.Form):
+    """A one-time fee for a customer, billed in the month of its date (Europe/Berlin)."""
+
+    customer = forms.ModelChoiceField(label=_("Kunde"), queryset=Customer.objects.none())
+    item = forms.ChoiceField(
+        label=_("Position"), choices=[(item.value, item.label) for item in ONE_TIME_ITEMS]
+    )
+    quantity = forms.DecimalField(
+        label=_("Menge"),
+        min_value=Decimal("0.01"),
+        max_digits=9,
+        decimal_places=2,
+        localize=True,
+        initial=Decimal("1"),
+        help_text=_("Stück, bei Arbeiten vor Ort Stunden (z. B. 1,5)."),
+        error_messages={"min_value": _("Die Menge muss größer als 0 sein.")},
+    )
+    occurred_on = forms.DateField(
+        label=_("erbracht am"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Berechnet mit der Abrechnung dieses Monats."),
+    )
+    description = forms.CharField(label=_("Beschreibung"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, customers: QuerySet[Customer], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["customer"]
+        field.queryset = customers.select_related("reseller").order_by(  # type: ignore[attr-defined]
+            "reseller__company_name", "company_name"
+        )
+        field.label_from_instance = lambda c: (  # type: ignore[attr-defined]
+            f"{c.company_name} ({c.reseller.company_name})"
+        )
+
+    def occurred_at(self) -> dt.datetime:
+        """Noon in Berlin on the chosen day: inside that day and month whatever the DST."""
+        day: dt.date = self.cleaned_data["occurred_on"]
+        return dt.datetime.combine(day, dt.time(12), tzinfo=BERLIN)
+
+
+PAYMENT_METHOD_CHOICES = [
+    ("card", _("Karte (Zahlungsmethoden-ID von Stripe)")),
+    ("sepa_debit", _("SEPA-Lastschrift (Mandat aus IBAN)")),
+]
+
+
+class PaymentAccountForm(forms.Form):
+    """The default payment method of a reseller or customer: a Stripe card payment method id
+    or a SEPA direct-debit mandate created from an IBAN."""
+
+    buyer = forms.ChoiceField(label=_("Zahler"))
+    method = forms.ChoiceField(
+        label=_("Zahlungsart"),
+        choices=PAYMENT_METHOD_CHOICES,
+        initial="card",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    payment_method = forms.CharField(
+        label=_("Zahlungsmethoden-ID"),
+        max_length=100,
+        required=False,
+        help_text=_("Die ID einer Karte bei Stripe, z. B. pm_card_visa."),
+    )
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=42,
+        required=False,
+        help_text=_("Stripe legt damit ein SEPA-Lastschriftmandat an."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        resellers: QuerySet[Reseller],
+        customers: QuerySet[Customer],
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self._resellers = {str(r.pk): r for r in resellers.order_by("company_name")}
+        self._customers = {
+            str(c.pk): c
+            for c in customers.select_related("reseller").order_by(
+                "reseller__company_name", "company_name"
+            )
+        }
+        self.fields["buyer"].choices = [  # type: ignore[attr-defined]
+            ("", "–"),
+            (
+                _("Reseller"),
+                [(f"reseller:{pk}", r.company_name) for pk, r in self._resellers.items()],
+            ),
+            (
+                _("Kunden"),
+                [
+                    (f"customer:{pk}", f"{c.company_name} ({c.reseller.company_name})")
+                    for pk, c in self._customers.items()
+                ],
+            ),
+        ]
+
+    def resolve(self, value: str | None) -> Reseller | Customer | None:
+        """The buyer named by ``reseller:<id>`` or ``customer:<id>`` among the visible ones."""
+        kind, _sep, pk = (value or "").partition(":")
+        if kind == "reseller":
+            return self._resellers.get(pk)
+        if kind == "customer":
+            return self._customers.get(pk)
+        return None
+
+    def clean_buyer(self) -> Reseller | Customer:
+        buyer = self.resolve(self.cleaned_data.get("buyer"))
+        if buyer is None:
+            raise ValidationError(_("Bitte wählen Sie einen Reseller oder Kunden."), code="buyer")
+        return buyer
+
+    def clean_iban(self) -> str:
+        value = normalize_iban(self.cleaned_data.get("iban", ""))
+        validate_iban(value)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        method = data.get("method")
+        if method == "card":
+            value = (data.get("payment_method") or "").strip()
+            if not value:
+                self.add_error("payment_method", _("Bitte geben Sie die ID der Karte an."))
+            elif not value.startswith("pm_"):
+                self.add_error(
+                    "payment_method",
+                    _("Eine Zahlungsmethoden-ID beginnt mit pm_, z. B. pm_card_visa."),
+                )
+            data["payment_method"] = value
+        elif method == "sepa_debit" and not data.get("iban") and "iban" not in self.errors:
+            self.add_error("iban", _("Bitte geben Sie die IBAN für das Lastschriftmandat an."))
+        return data

@@ -27,6 +27,19 @@ urlpatterns = [
     path("finance/credit-notes/", views.credit_note_list, name="finance_credit_note_list"),
     path("finance/exports/", views.export, name="finance_export"),
     path("finance/price-lists/", views.price_list_list_view, name="finance_price_list_list"),
+    path("finance/price-lists/new/", views.price_list_create, name="finance_price_list_create"),
     path("finance/price-lists/<uuid:pk>/", views.price_list_edit, name="finance_price_list_edit"),
+    path("finance/charges/", views.charges, name="finance_charges"),
+    path("finance/payments/", views.payment_accounts, name="finance_payment_accounts"),
     path("finance/issuer/", views.issuer_profile, name="finance_issuer_profile"),
+    path(
+        "finance/issuer/resellers/",
+        views.reseller_issuer_list,
+        name="finance_reseller_issuer_list",
+    ),
+    path(
+        "finance/issuer/resellers/<uuid:pk>/",
+        views.reseller_issuer,
+        name="finance_reseller_issuer",
+    ),
 ]

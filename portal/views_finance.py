@@ -1,22 +1,27 @@
 """Finance pages (BIL-1 … BIL-6): billing runs with live progress, invoices and credit notes
-with their documents, exports, the revenue chart, price lists and the platform's invoicing data.
+with their documents, exports, the revenue chart, price lists, one-time fees, payment methods
+and the invoicing data of the platform and of resellers.
 
 As everywhere in the portal, objects come through ``provisioning.access`` (a foreign id and an
 unknown id end in the same 404 page), writes go through ``billing.services``, and a refusal is
 shown beside the field it names.
 
 Who may do what (rules in ``billing.permissions``):
-- platform staff and finance: everything below except editing wholesale prices and the
-  platform's invoicing data (staff only);
+- platform staff and finance: everything below except creating and editing price lists and
+  the platform's invoicing data (staff only); they record one-time fees, set payment methods
+  and maintain the invoicing data of every reseller;
 - reseller admins: read the wholesale invoices they receive and the retail invoices they issue
-  (issued only), and their price lists; edit their retail lists;
+  (issued only), and their price lists; create and edit their retail lists; maintain their own
+  invoicing data (bank account, tax number, payment terms);
 - customer admins: read their own issued invoices and download them.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
+import stripe
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,32 +39,44 @@ from billing.models import (
     DocumentType,
     Invoice,
     InvoiceLine,
-    InvoiceState,
     IssuerProfile,
     PriceList,
     PriceListKind,
     RunState,
 )
-from billing.money import euros
+from billing.money import euros, previous_month
+from billing.payments import payment_account_set, stripe_client
 from billing.permissions import (
+    can_edit_platform_issuer,
     can_edit_retail_prices,
     can_edit_wholesale_prices,
     can_export,
     can_issue_invoices,
+    can_manage_payment_accounts,
+    can_record_charges,
     can_run_billing,
+    can_set_issuer_profile,
+    can_write_price_lists,
 )
 from billing.selectors import (
     billing_run_list,
     billing_run_progress,
+    draft_counts,
     invoice_list,
     invoices_for_export,
+    issuer_profile_list,
+    issuer_profile_of,
+    one_time_charge_list,
+    payment_account_list,
+    platform_issuer_ready,
     price_list_list,
+    price_lists_in_force,
 )
 from billing.services.invoices import today
 from provisioning import audit
-from provisioning.access import get_for_user, restrict, visible_resellers
+from provisioning.access import get_for_user, restrict, visible_customers, visible_resellers
 from provisioning.errors import ApplicationError
-from provisioning.models import Role
+from provisioning.models import Customer, Reseller, Role
 from provisioning.permissions import PermissionDeniedError
 
 from .finance_chart import money, revenue_chart
@@ -70,7 +87,11 @@ from .forms_finance import (
     ExportForm,
     InvoiceFilterForm,
     IssuerProfileForm,
+    OneTimeChargeForm,
+    PaymentAccountForm,
+    PriceListCreateForm,
     PriceListForm,
+    ResellerIssuerProfileForm,
 )
 from .nav import FINANCE_READERS
 
@@ -80,6 +101,10 @@ if TYPE_CHECKING:
     from provisioning.models import Account
 
 PAGE_SIZE = 25
+CHARGE_MONTHS = 3
+"""The charges page lists the fees of the current month and the two before it."""
+
+logger = logging.getLogger(__name__)
 
 
 # Rules (the menu uses the same) -------------------------------------------------------------
@@ -99,7 +124,18 @@ def may_read_price_lists(account: Account) -> bool:
 
 
 def may_set_issuer_profile(account: Account) -> bool:
-    return account.role == Role.PLATFORM_STAFF
+    """The platform's own invoicing data."""
+    return can_edit_platform_issuer(account)
+
+
+def may_open_reseller_issuers(account: Account) -> bool:
+    """Resellers' invoicing data: the platform's finance and staff for every reseller, a
+    reseller admin for its own (which reseller: the access chokepoint decides)."""
+    return account.role in {Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE, Role.RESELLER_ADMIN}
+
+
+def may_create_price_lists(account: Account) -> bool:
+    return may_read_price_lists(account) and can_write_price_lists(account)
 
 
 def may_edit_price_list(account: Account, price_list: PriceList) -> bool:
@@ -128,14 +164,17 @@ def _message(error: ApplicationError) -> str:
     return str(FINANCE_MESSAGES.get(error.code, error.message))
 
 
-def _attempt(form: BaseForm, action: Any) -> Any:
-    """Run a service for a valid form; None (and the refusal beside its field) when refused."""
+def _attempt(form: BaseForm, action: Any, aliases: dict[str, list[str]] | None = None) -> Any:
+    """Run a service for a valid form; None (and the refusal beside its field) when refused.
+    ``aliases`` names the form fields of a service field the form splits up (the ``prices``
+    of a price list are one field per item)."""
     try:
         return action()
     except PermissionDeniedError:
         raise PermissionDenied from None
     except ApplicationError as error:
-        targets = [name for name in error.fields if name in form.fields]
+        named = [alias for name in error.fields for alias in (aliases or {}).get(name, [name])]
+        targets = [name for name in named if name in form.fields]
         for name in targets or [None]:  # type: ignore[list-item]
             form.add_error(name, _message(error))
     except ValidationError as error:
@@ -155,12 +194,19 @@ def _tabs(account: Account) -> list[tuple[str, str, str]]:
         tabs.append(("runs", _("Abrechnungsläufe"), "portal:finance_run_list"))
     tabs.append(("invoices", _("Rechnungen"), "portal:finance_invoice_list"))
     tabs.append(("credit_notes", _("Gutschriften"), "portal:finance_credit_note_list"))
+    if can_record_charges(account):
+        tabs.append(("charges", _("Einmalige Gebühren"), "portal:finance_charges"))
+    if can_manage_payment_accounts(account):
+        tabs.append(("payments", _("Zahlungsarten"), "portal:finance_payment_accounts"))
     if can_export(account):
         tabs.append(("exports", _("Export"), "portal:finance_export"))
     if may_read_price_lists(account):
         tabs.append(("prices", _("Preislisten"), "portal:finance_price_list_list"))
     if may_set_issuer_profile(account):
         tabs.append(("issuer", _("Rechnungssteller"), "portal:finance_issuer_profile"))
+    if may_open_reseller_issuers(account):
+        label = _("Rechnungsdaten der Reseller") if account.is_platform else _("Rechnungsdaten")
+        tabs.append(("reseller_issuer", label, "portal:finance_reseller_issuer_list"))
     return tabs
 
 
@@ -182,10 +228,7 @@ def _decorate(invoice: Invoice) -> Invoice:
 def _documents(account: Account, document_type: str) -> QuerySet[Invoice]:
     """Invoices or credit notes ``account`` may see; drafts are the platform's only."""
     _ensure(may_read_invoices(account))
-    queryset = invoice_list(account=account, filters={"document_type": document_type})
-    if not account.is_platform:
-        queryset = queryset.filter(state=InvoiceState.FINAL)
-    return queryset
+    return invoice_list(account=account, filters={"document_type": document_type})
 
 
 def _document(request: HttpRequest, pk: Any, document_type: str | None = None) -> Invoice:
@@ -195,8 +238,6 @@ def _document(request: HttpRequest, pk: Any, document_type: str | None = None) -
     queryset = invoice_list(account=account)
     if document_type:
         queryset = queryset.filter(document_type=document_type)
-    if not account.is_platform:
-        queryset = queryset.filter(state=InvoiceState.FINAL)
     return get_for_user(queryset, account, pk)
 
 
@@ -227,18 +268,14 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
     if not may_use_finance_dashboard(account):
         _ensure(may_read_invoices(account))
         return redirect("portal:finance_invoice_list")
-    drafts = Invoice.objects.filter(state=InvoiceState.DRAFT)
+    counts = draft_counts()
     context = {
         "chart": revenue_chart(today()),
-        "draft_count": drafts.count(),
-        "invalid_count": drafts.exclude(validation_errors=[]).count(),
+        "draft_count": counts["drafts"],
+        "invalid_count": counts["invalid"],
         "runs": billing_run_list(account=account)[:3],
         "may_set_issuer": may_set_issuer_profile(account),
-        "issuer_ready": IssuerProfile.objects.filter(issuer_key=PLATFORM)
-        .exclude(company_name="")
-        .exclude(street="")
-        .exclude(vat_id="")
-        .exists(),
+        "issuer_ready": platform_issuer_ready(),
     }
     return _render(request, "dashboard.html", "dashboard", context)
 
@@ -314,9 +351,7 @@ def _download(invoice: Invoice, body: bytes, content_type: str, suffix: str) -> 
 def _final_document(request: HttpRequest, pk: str) -> Invoice:
     account = _account(request)
     _ensure(may_read_invoices(account))
-    queryset = restrict(Invoice.objects.all(), account)
-    if not account.is_platform:
-        queryset = queryset.filter(state=InvoiceState.FINAL)
+    queryset = invoice_list(account=account).defer(None)  # with the documents
     invoice = get_for_user(queryset, account, pk)
     if not invoice.is_final:
         raise Http404  # a draft has no documents yet
@@ -508,11 +543,90 @@ def export(request: HttpRequest) -> HttpResponse:
 def price_list_list_view(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     _ensure(may_read_price_lists(account))
+    in_force = {p.pk for p in price_lists_in_force(account=account, day=today())}
     rows = []
     for price_list in price_list_list(account=account).select_related("reseller"):
         prices = [(p.get_item_display(), money(p.amount_cents)) for p in price_list.prices.all()]
+        price_list.in_force = price_list.pk in in_force  # type: ignore[attr-defined]
         rows.append((price_list, prices, may_edit_price_list(account, price_list)))
-    return _render(request, "price_lists.html", "prices", {"rows": rows})
+    context = {"rows": rows, "may_create": may_create_price_lists(account)}
+    return _render(request, "price_lists.html", "prices", context)
+
+
+def _template_list(request: HttpRequest, account: Account) -> PriceList | None:
+    """The list whose prices prefill a new one: ``?from=<id>`` (a visible list, else 404 as
+    for an unknown id), nothing for ``?from=``, and by default the list in force today that
+    the account would most likely start from (a reseller's retail list, else the default
+    wholesale list)."""
+    if "from" in request.GET:
+        chosen = request.GET["from"]
+        return get_for_user(price_list_list(account=account), account, chosen) if chosen else None
+    in_force = {
+        (p.kind, p.reseller_id): p for p in price_lists_in_force(account=account, day=today())
+    }
+    if account.role == Role.RESELLER_ADMIN:
+        return in_force.get((PriceListKind.RETAIL, account.reseller_id))
+    return in_force.get((PriceListKind.WHOLESALE, None))
+
+
+@login_required
+def price_list_create(request: HttpRequest) -> HttpResponse:
+    """A new price list (a new version of prices from a date), prefilled from an existing one."""
+    account = _account(request)
+    _ensure(may_create_price_lists(account))
+    source = _template_list(request, account)
+    chooses_kind = can_edit_wholesale_prices(account)  # staff; a reseller writes retail lists
+    initial: dict[str, Any] = {}
+    prices: dict[str, Any] = {}
+    if source is not None:
+        prices = {p.item: euros(p.amount_cents) for p in source.prices.all()}
+        initial["name"] = source.name
+        if chooses_kind:
+            initial.update(kind=source.kind, reseller=source.reseller_id)
+    form = PriceListCreateForm(
+        request.POST or None,
+        prices=prices,
+        initial=initial,
+        resellers=visible_resellers(account).order_by("company_name") if chooses_kind else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if chooses_kind:
+            kind, reseller = data["kind"], data.get("reseller")
+        else:
+            kind, reseller = PriceListKind.RETAIL, account.reseller
+        created = _attempt(
+            form,
+            lambda: services.price_list_create(
+                acting_user=account,
+                kind=kind,
+                reseller=reseller,
+                name=data["name"],
+                valid_from=data["valid_from"],
+                valid_until=data.get("valid_until"),
+                prices=form.prices(),
+            ),
+            aliases={"prices": form.empty_monthly_price_fields()},
+        )
+        if created is not None:
+            messages.success(
+                request,
+                _("Preisliste „%(name)s“ ab %(date)s angelegt.")
+                % {"name": created.name, "date": f"{created.valid_from:%d.%m.%Y}"},
+            )
+            return redirect("portal:finance_price_list_list")
+    in_force = {p.pk for p in price_lists_in_force(account=account, day=today())}
+    templates = [
+        (p, p.pk in in_force) for p in price_list_list(account=account).select_related("reseller")
+    ]
+    context = {
+        "form": form,
+        "source": source,
+        "templates": templates,
+        "own_reseller": None if chooses_kind else account.reseller,
+    }
+    status = 400 if form.errors else 200
+    return _render(request, "price_list_create.html", "prices", context, status)
 
 
 @login_required
@@ -550,7 +664,7 @@ def price_list_edit(request: HttpRequest, pk: str) -> HttpResponse:
 def issuer_profile(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     _ensure(may_set_issuer_profile(account))
-    instance = IssuerProfile.objects.filter(issuer_key=PLATFORM).first() or IssuerProfile(
+    instance = issuer_profile_of(account=account, issuer_key=PLATFORM) or IssuerProfile(
         issuer_key=PLATFORM
     )
     form = IssuerProfileForm(request.POST or None, instance=instance)
@@ -566,3 +680,172 @@ def issuer_profile(request: HttpRequest) -> HttpResponse:
             return redirect("portal:finance_issuer_profile")
     status = 400 if form.errors else 200
     return _render(request, "issuer_profile.html", "issuer", {"form": form}, status)
+
+
+@login_required
+def reseller_issuer_list(request: HttpRequest) -> HttpResponse:
+    """The resellers and whether their invoicing data is complete; a reseller admin goes
+    straight to its own."""
+    account = _account(request)
+    _ensure(may_open_reseller_issuers(account))
+    if account.role == Role.RESELLER_ADMIN:
+        return redirect("portal:finance_reseller_issuer", pk=account.reseller_id)
+    resellers = visible_resellers(account).order_by("company_name")
+    query = request.GET.get("q", "").strip()
+    if query:
+        resellers = resellers.filter(company_name__icontains=query)
+    page = Paginator(resellers, PAGE_SIZE).get_page(request.GET.get("page"))
+    keys = [str(reseller.pk) for reseller in page.object_list]
+    profiles = {
+        p.issuer_key: p for p in issuer_profile_list(account=account).filter(issuer_key__in=keys)
+    }
+    for reseller in page.object_list:
+        reseller.issuer = profiles.get(str(reseller.pk))  # type: ignore[attr-defined]
+    context = {"page": page, "query": query}
+    return _render(request, "reseller_issuer_list.html", "reseller_issuer", context)
+
+
+@login_required
+def reseller_issuer(request: HttpRequest, pk: str) -> HttpResponse:
+    """A reseller's invoicing data for its retail invoices: bank account, tax number, e-mail
+    and payment terms (name, address and VAT id come from the reseller record)."""
+    account = _account(request)
+    reseller = get_for_user(visible_resellers(account), account, pk)
+    _ensure(may_open_reseller_issuers(account) and can_set_issuer_profile(account, reseller))
+    key = str(reseller.pk)
+    instance = issuer_profile_of(account=account, issuer_key=key) or IssuerProfile(
+        issuer_key=key, reseller=reseller
+    )
+    form = ResellerIssuerProfileForm(
+        request.POST or None, instance=instance, contact_email=reseller.contact_email
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.issuer_profile_set(
+                acting_user=account, reseller=reseller, data=dict(form.cleaned_data)
+            ),
+        )
+        if saved is not None:
+            messages.success(
+                request,
+                _("Rechnungsdaten von %(name)s gespeichert.") % {"name": reseller.company_name},
+            )
+            return redirect("portal:finance_reseller_issuer", pk=reseller.pk)
+    context = {"form": form, "reseller": reseller, "profile": instance}
+    status = 400 if form.errors else 200
+    return _render(request, "reseller_issuer.html", "reseller_issuer", context, status)
+
+
+# One-time fees and payment methods ---------------------------------------------------------
+
+
+@login_required
+def charges(request: HttpRequest) -> HttpResponse:
+    """Record a one-time fee for a customer, and the fees of the last months."""
+    account = _account(request)
+    _ensure(can_record_charges(account))
+    form = OneTimeChargeForm(
+        request.POST or None, customers=visible_customers(account), initial={"occurred_on": today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        charge = _attempt(
+            form,
+            lambda: services.one_time_charge_create(
+                acting_user=account,
+                customer=data["customer"],
+                item=data["item"],
+                quantity=data["quantity"],
+                occurred_at=form.occurred_at(),
+                description=data["description"],
+            ),
+        )
+        if charge is not None:
+            messages.success(
+                request,
+                _("Gebühr für %(customer)s erfasst.") % {"customer": data["customer"].company_name},
+            )
+            return redirect("portal:finance_charges")
+    since = today().replace(day=1)
+    for _month in range(CHARGE_MONTHS - 1):
+        since = previous_month(since)
+    page = Paginator(one_time_charge_list(account=account, since=since), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    audit.record_access(actor=account, instances=page.object_list)
+    context = {"form": form, "page": page, "since": since}
+    status = 400 if form.errors else 200
+    return _render(request, "charges.html", "charges", context, status)
+
+
+def _set_payment_account(form: PaymentAccountForm, account: Account) -> Any:
+    """Call Stripe through ``payment_account_set``; its refusals go beside the field."""
+    data = form.cleaned_data
+    buyer = data["buyer"]
+    sepa = data["method"] == "sepa_debit"
+    try:
+        return _attempt(
+            form,
+            lambda: payment_account_set(
+                acting_user=account,
+                reseller=buyer if isinstance(buyer, Reseller) else None,
+                customer=buyer if isinstance(buyer, Customer) else None,
+                payment_method=None if sepa else data["payment_method"],
+                sepa_iban=data["iban"] if sepa else None,
+            ),
+        )
+    except stripe.APIConnectionError:
+        logger.warning("Stripe not reachable while setting a payment method", exc_info=True)
+        form.add_error(None, FINANCE_MESSAGES["stripe_unreachable"])
+    except stripe.StripeError as error:
+        logger.info("Stripe refused a payment method: %s", error)
+        text = getattr(error, "user_message", None) or str(error) or error.__class__.__name__
+        form.add_error(
+            "iban" if sepa else "payment_method",
+            _("Stripe lehnt das ab: %(message)s") % {"message": text},
+        )
+    return None
+
+
+@login_required
+def payment_accounts(request: HttpRequest) -> HttpResponse:
+    """The payment method of a reseller or customer (card or SEPA mandate at Stripe), and the
+    payment accounts set up so far."""
+    account = _account(request)
+    _ensure(can_manage_payment_accounts(account))
+    configured = stripe_client() is not None
+    form = PaymentAccountForm(
+        request.POST or None,
+        resellers=visible_resellers(account),
+        customers=visible_customers(account),
+        initial={"buyer": request.GET.get("buyer", ""), "method": "card"},
+    )
+    if request.method == "POST" and form.is_valid():
+        if not configured:
+            form.add_error(None, FINANCE_MESSAGES["payments_not_configured"])
+        elif _set_payment_account(form, account) is not None:
+            buyer = form.cleaned_data["buyer"]
+            messages.success(
+                request, _("Zahlungsart für %(name)s gespeichert.") % {"name": buyer.company_name}
+            )
+            kind = "reseller" if isinstance(buyer, Reseller) else "customer"
+            return redirect(f"{request.path}?buyer={kind}:{buyer.pk}")
+    selected = form.resolve(request.POST.get("buyer") or request.GET.get("buyer"))
+    accounts = payment_account_list(account=account)
+    current = None
+    if isinstance(selected, Reseller):
+        current = accounts.filter(reseller=selected).first()
+    elif isinstance(selected, Customer):
+        current = accounts.filter(customer=selected).first()
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record_access(actor=account, instances=page.object_list)
+    context = {
+        "form": form,
+        "configured": configured,
+        "selected": selected,
+        "current": current,
+        "page": page,
+    }
+    status = 400 if form.errors else 200
+    return _render(request, "payment_accounts.html", "payments", context, status)

@@ -8,18 +8,23 @@ from typing import Any
 from rest_framework import serializers
 
 from provisioning import access
+from provisioning.models import Reseller
+from provisioning.validators import validate_country, validate_vat_id
 
 from ..models import (
     ONE_TIME_ITEMS,
+    PLATFORM,
     BillingRun,
     Invoice,
     InvoiceLine,
+    IssuerProfile,
     PriceItem,
     PriceList,
     PriceListKind,
 )
 from ..money import euros, parse_month
 from ..selectors import billing_run_progress
+from .validators import normalize_bic, normalize_iban, validate_bic, validate_iban
 
 
 class _VisibleResellerField(serializers.PrimaryKeyRelatedField):
@@ -192,6 +197,115 @@ class ExportQuerySerializer(serializers.Serializer):
             return parse_month(value)
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from None
+
+
+# Issuer profiles --------------------------------------------------------------------------
+
+PARTY_FIELDS = ("company_name", "street", "postal_code", "city", "country", "vat_id")
+"""Name, address and VAT id: the platform's are stored in its profile; a reseller's come from
+the reseller record (changed there, read-only here)."""
+BANK_FIELDS = ("tax_number", "email", "iban", "bic", "bank_name", "payment_terms_days")
+"""What every issuer maintains for its own invoices."""
+DATEV_FIELDS = (
+    "datev_consultant_number",
+    "datev_client_number",
+    "datev_revenue_account",
+    "datev_reverse_charge_account",
+    "datev_debtor_account",
+)
+
+
+def issuer_profile_data(reseller: Reseller | None, profile: IssuerProfile | None) -> dict[str, Any]:
+    """The invoicing data of the platform (``reseller=None``) or a reseller as the API shows
+    it; an issuer without stored data shows the defaults its invoices would use."""
+    stored = profile or IssuerProfile(issuer_key=PLATFORM if reseller is None else str(reseller.pk))
+    party = {name: getattr(reseller if reseller else stored, name) for name in PARTY_FIELDS}
+    return {
+        "id": stored.issuer_key,
+        "reseller": str(reseller.pk) if reseller else None,
+        **party,
+        **{name: getattr(stored, name) for name in BANK_FIELDS},
+        **{name: getattr(stored, name) for name in DATEV_FIELDS},
+        "updated_at": serializers.DateTimeField().to_representation(stored.updated_at)
+        if profile is not None
+        else None,
+    }
+
+
+class IssuerProfileSerializer(serializers.Serializer):
+    """Output: ``id`` is ``"platform"`` or the reseller id. A reseller's name, address and VAT
+    id come from its reseller record; an empty ``email`` prints the reseller's contact e-mail."""
+
+    id = serializers.CharField()
+    reseller = serializers.UUIDField(allow_null=True)
+    company_name = serializers.CharField()
+    street = serializers.CharField()
+    postal_code = serializers.CharField()
+    city = serializers.CharField()
+    country = serializers.CharField()
+    vat_id = serializers.CharField()
+    tax_number = serializers.CharField()
+    email = serializers.EmailField()
+    iban = serializers.CharField()
+    bic = serializers.CharField()
+    bank_name = serializers.CharField()
+    payment_terms_days = serializers.IntegerField()
+    datev_consultant_number = serializers.IntegerField()
+    datev_client_number = serializers.IntegerField()
+    datev_revenue_account = serializers.IntegerField()
+    datev_reverse_charge_account = serializers.IntegerField()
+    datev_debtor_account = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        if isinstance(instance, IssuerProfile):
+            return issuer_profile_data(instance.reseller, instance)
+        return dict(instance)
+
+
+class ResellerIssuerProfileInputSerializer(serializers.Serializer):
+    """What a reseller maintains for its retail invoices. PUT replaces all of it (a missing
+    field is emptied, the payment terms fall back to 14 days); PATCH changes what it names."""
+
+    tax_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    iban = serializers.CharField(max_length=42, required=False, allow_blank=True, default="")
+    bic = serializers.CharField(max_length=14, required=False, allow_blank=True, default="")
+    bank_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    payment_terms_days = serializers.IntegerField(
+        min_value=0, max_value=365, required=False, default=14
+    )
+
+    def validate_iban(self, value: str) -> str:
+        value = normalize_iban(value)
+        validate_iban(value)
+        return value
+
+    def validate_bic(self, value: str) -> str:
+        value = normalize_bic(value)
+        validate_bic(value)
+        return value
+
+
+class PlatformIssuerProfileInputSerializer(ResellerIssuerProfileInputSerializer):
+    """The platform's own invoicing data: also its name, address and VAT id (required, as
+    billing refuses to run without them) and the DATEV numbers of its exports."""
+
+    company_name = serializers.CharField(max_length=200)
+    street = serializers.CharField(max_length=200)
+    postal_code = serializers.CharField(max_length=10)
+    city = serializers.CharField(max_length=100)
+    country = serializers.CharField(
+        max_length=2, required=False, default="DE", validators=[validate_country]
+    )
+    vat_id = serializers.CharField(max_length=20, validators=[validate_vat_id])
+    datev_consultant_number = serializers.IntegerField(min_value=1, required=False, default=1001)
+    datev_client_number = serializers.IntegerField(min_value=1, required=False, default=1)
+    datev_revenue_account = serializers.IntegerField(min_value=1, required=False, default=8400)
+    datev_reverse_charge_account = serializers.IntegerField(
+        min_value=1, required=False, default=8336
+    )
+    datev_debtor_account = serializers.IntegerField(min_value=1, required=False, default=10000)
 
 
 KIND_CHOICES = PriceListKind.choices

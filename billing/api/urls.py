@@ -8,6 +8,7 @@ from .views import (
     CreditNoteViewSet,
     ExportView,
     InvoiceViewSet,
+    IssuerProfileViewSet,
     OneTimeChargeView,
     PriceListViewSet,
 )
@@ -19,6 +20,7 @@ router.register("price-lists", PriceListViewSet, basename="price-list")
 router.register("billing-runs", BillingRunViewSet, basename="billing-run")
 router.register("invoices", InvoiceViewSet, basename="invoice")
 router.register("credit-notes", CreditNoteViewSet, basename="credit-note")
+router.register("issuer-profiles", IssuerProfileViewSet, basename="issuer-profile")
 
 urlpatterns = [
     path("exports/", ExportView.as_view(), name="billing-export"),

@@ -8,9 +8,9 @@ from typing import Any
 import django_filters
 from django.db import models
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,20 +20,30 @@ from provisioning import access
 from provisioning.api.base import ScopedViewSet
 from provisioning.api.filters import IdFilterSet
 from provisioning.errors import ApplicationError
-from provisioning.models import Account, Customer, Role
+from provisioning.models import Account, Customer, Reseller, Role
 from provisioning.permissions import ensure
 
 from .. import exports, services
-from ..models import BillingRun, DocumentType, Invoice, InvoiceState, PriceList
+from ..models import (
+    PLATFORM,
+    BillingRun,
+    DocumentType,
+    Invoice,
+    InvoiceState,
+    IssuerProfile,
+    PriceList,
+)
 from ..money import parse_month
 from ..permissions import (
+    can_edit_platform_issuer,
     can_export,
     can_issue_invoices,
     can_record_charges,
     can_run_billing,
+    can_set_issuer_profile,
     can_write_price_lists,
 )
-from ..selectors import invoices_for_export
+from ..selectors import invoices_for_export, issuer_profile_of, without_foreign_drafts
 from .serializers import (
     BillingRunCreateSerializer,
     BillingRunSerializer,
@@ -41,9 +51,13 @@ from .serializers import (
     ExportQuerySerializer,
     InvoiceDetailSerializer,
     InvoiceSerializer,
+    IssuerProfileSerializer,
     OneTimeChargeSerializer,
+    PlatformIssuerProfileInputSerializer,
     PriceListSerializer,
     PriceListUpdateSerializer,
+    ResellerIssuerProfileInputSerializer,
+    issuer_profile_data,
 )
 
 
@@ -176,11 +190,8 @@ class _DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
             queryset = queryset.defer("pdf", "xml")
         elif self.action == "retrieve":
             queryset = queryset.defer("pdf", "xml").prefetch_related("lines")
-        user = self.request.user
-        if not getattr(user, "is_platform", False):
-            # Drafts are the platform's work in progress; resellers and customers see issued ones.
-            queryset = queryset.filter(state=InvoiceState.FINAL)
-        return queryset
+        # Drafts are the platform's work in progress; resellers and customers see issued ones.
+        return without_foreign_drafts(queryset, self.request.user)
 
     def get_serializer_class(self) -> Any:
         return InvoiceDetailSerializer if self.action == "retrieve" else InvoiceSerializer
@@ -272,6 +283,66 @@ class OneTimeChargeView(APIView):
             description=data["description"],
         )
         return Response({"id": str(charge.pk), **serializer.data}, status=status.HTTP_201_CREATED)
+
+
+class IssuerProfileViewSet(mixins.ListModelMixin, ScopedViewSet):
+    """The invoicing data of an issuer: ``platform`` or a reseller id. A reseller admin reads
+    and changes its own reseller's (any other id answers 404, like an unknown one); platform
+    finance reads all and changes the resellers'; platform staff change all. A reseller's name,
+    address and VAT id are those of its reseller record and cannot be changed here."""
+
+    serializer_class = IssuerProfileSerializer
+    lookup_value_regex = r"[^/]+"
+    ordering_fields = ["issuer_key", "updated_at"]
+
+    def base_queryset(self) -> models.QuerySet[IssuerProfile]:
+        return IssuerProfile.objects.select_related("reseller").order_by("issuer_key")
+
+    def _issuer(self, key: str) -> Reseller | None:
+        """The reseller named by ``key`` (None for the platform), or 404 when not visible."""
+        if key == PLATFORM:
+            if not self.actor.is_platform:
+                raise Http404
+            return None
+        return access.get_for_user(Reseller, self.actor, key)
+
+    def _data(self, reseller: Reseller | None) -> dict[str, Any]:
+        key = PLATFORM if reseller is None else str(reseller.pk)
+        return issuer_profile_data(reseller, issuer_profile_of(account=self.actor, issuer_key=key))
+
+    @extend_schema(responses=IssuerProfileSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(self._data(self._issuer(pk)))
+
+    @extend_schema(
+        request=ResellerIssuerProfileInputSerializer,
+        responses=IssuerProfileSerializer,
+        description="For ``platform`` the body also takes company_name, street, postal_code, "
+        "city, country, vat_id and the DATEV numbers.",
+    )
+    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
+        reseller = self._issuer(pk)
+        if reseller is None:
+            ensure(can_edit_platform_issuer(self.actor))
+            serializer: serializers.Serializer = PlatformIssuerProfileInputSerializer(
+                data=request.data, partial=partial
+            )
+        else:
+            ensure(can_set_issuer_profile(self.actor, reseller))
+            serializer = ResellerIssuerProfileInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        services.issuer_profile_set(
+            acting_user=self.actor, reseller=reseller, data=dict(serializer.validated_data)
+        )
+        return Response(self._data(reseller))
+
+    @extend_schema(
+        request=ResellerIssuerProfileInputSerializer,
+        responses=IssuerProfileSerializer,
+        description="Changes only the fields it names (for ``platform`` also the company data).",
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self.update(request, pk, partial=True)
 
 
 class ExportView(APIView):

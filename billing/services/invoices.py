@@ -42,7 +42,7 @@ from ..money import (
     last_day,
     totals,
 )
-from ..permissions import can_issue_invoices
+from ..permissions import can_issue_invoices, can_set_issuer_profile
 from ..planning import PlannedInvoice
 
 SERIES_PREFIX = {DocumentType.INVOICE: "RE", DocumentType.CREDIT_NOTE: "GS"}
@@ -74,7 +74,7 @@ def issuer_profile_set(
 ) -> IssuerProfile:
     """Create or change the invoicing data of the platform (``reseller=None``) or a reseller."""
     if acting_user is not None:
-        ensure(can_issue_invoices(acting_user))
+        ensure(can_set_issuer_profile(acting_user, reseller))
     profile, created = IssuerProfile.objects.get_or_create(
         issuer_key=issuer_key_of(reseller), defaults={"reseller": reseller}
     )

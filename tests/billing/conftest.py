@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 
 from billing import services
 from billing.models import IssuerProfile, PriceList
-from provisioning.models import Customer, LedgerKind, LicenseEvent
+from provisioning.models import Account, Customer, LedgerKind, LicenseEvent
 from tests.factories import World
 
 BERLIN = ZoneInfo("Europe/Berlin")
+Portal = Callable[[Account | None], Client]
 
 WHOLESALE = {
     "grundlizenz": Decimal("20.00"),
@@ -130,3 +133,14 @@ def billed(world: World, price_lists: dict[str, PriceList]) -> World:
     invoice = Invoice.objects.get(buyer_customer=world.customer_a1)
     services.credit_note_create(invoice=invoice, acting_user=world.finance, reason="Test")
     return world
+
+
+@pytest.fixture
+def portal() -> Portal:
+    def make(account: Account | None = None) -> Client:
+        client = Client()
+        if account is not None:
+            client.force_login(account)
+        return client
+
+    return make

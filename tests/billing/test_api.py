@@ -31,6 +31,7 @@ ISOLATION_COVERED = {
     "credit-notes": {"pdf", "xml"},
     "price-lists": set(),
     "billing-runs": set(),
+    "issuer-profiles": set(),  # tests/billing/test_issuer_api.py
 }
 pytestmark = pytest.mark.usefixtures("price_lists")
 

@@ -7,28 +7,14 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from billing.models import BillingRun, Invoice, IssuerProfile, PriceList
 from portal.finance_chart import money, revenue_chart
-from provisioning.models import Account
-from tests.billing.conftest import berlin, hold
+from tests.billing.conftest import Portal, berlin, hold
 from tests.factories import World
 
-Portal = Callable[[Account | None], Client]
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def portal() -> Portal:
-    def make(account: Account | None = None) -> Client:
-        client = Client()
-        if account is not None:
-            client.force_login(account)
-        return client
-
-    return make
 
 
 def _invoice(world: World, **filters: object) -> Invoice:

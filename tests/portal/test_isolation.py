@@ -610,6 +610,14 @@ def _finance_cases() -> list[Case]:
             retail_a,
             ("reseller_admin_b", "customer_admin_a1"),
         ),
+        # A reseller's invoicing data: its own admin (and the platform) only.
+        Case(
+            "finance_reseller_issuer",
+            "reseller_admin_a",
+            200,
+            lambda w: w.reseller_a,
+            ("reseller_admin_b", "customer_admin_a1", "customer_admin_b1", "end_user_a1"),
+        ),
     ]
 
 

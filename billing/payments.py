@@ -29,11 +29,16 @@ from .permissions import can_manage_payment_accounts
 logger = logging.getLogger(__name__)
 
 
+def payments_configured() -> bool:
+    """Whether a Stripe account is set up (``STIMME_STRIPE_SECRET_KEY``)."""
+    return bool(getattr(settings, "STIMME_STRIPE_SECRET_KEY", ""))
+
+
 def stripe_client() -> stripe.StripeClient | None:
     """A client for the configured Stripe account, or None when payments are not set up."""
-    key = getattr(settings, "STIMME_STRIPE_SECRET_KEY", "")
-    if not key:
+    if not payments_configured():
         return None
+    key = settings.STIMME_STRIPE_SECRET_KEY
     base = getattr(settings, "STIMME_STRIPE_API_BASE", "")
     if base:
         return stripe.StripeClient(key, base_addresses={"api": base}, max_network_retries=2)

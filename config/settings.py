@@ -229,4 +229,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("STIMME_LOG_LEVEL", "INFO")},
+    # pikepdf announces its C++ log bridge at INFO on first use.
+    "loggers": {"pikepdf": {"level": "WARNING"}},
 }

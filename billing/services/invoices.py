@@ -4,6 +4,7 @@ next number of the issuer's gapless series, documents, and corrections by credit
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from provisioning import audit
 from provisioning.errors import ApplicationError
-from provisioning.models import Account, AuditAction, AuditEvent, Customer, Reseller
+from provisioning.models import Account, AuditAction, Customer, Reseller
 from provisioning.permissions import ensure
 
 from ..documents import einvoice, pdf
@@ -21,7 +22,6 @@ from ..documents.data import DocumentData, DocumentLine, Party
 from ..models import (
     PLATFORM,
     UNIT_CODES,
-    BillingRun,
     DocumentType,
     Invoice,
     InvoiceKind,
@@ -42,6 +42,7 @@ from ..money import (
     last_day,
     totals,
 )
+from ..payments import payments_configured
 from ..permissions import can_issue_invoices, can_set_issuer_profile
 from ..planning import PlannedInvoice
 
@@ -162,51 +163,58 @@ def _vat_rate(seller: dict[str, Any], buyer: dict[str, Any]) -> tuple[Decimal, b
     return (ZERO_VAT if reverse else STANDARD_VAT), reverse
 
 
-def draft_objects(
+def draft_rows(
     planned: PlannedInvoice,
     *,
     month: dt.date,
-    run: BillingRun | None,
+    run_id: uuid.UUID | None,
     seller: dict[str, Any],
     buyer: dict[str, Any],
-) -> tuple[Invoice, list[InvoiceLine]]:
-    """An unsaved draft invoice and its lines for ``planned`` (totals computed)."""
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A draft invoice and its lines for ``planned`` as rows for :func:`billing.bulk.insert_rows`
+    (attribute name → value, totals computed); the run writes thousands at once."""
     vat_rate, reverse = _vat_rate(seller, buyer)
-    invoice = Invoice(
-        document_type=DocumentType.INVOICE,
-        kind=planned.kind,
-        issuer_key=PLATFORM if planned.kind == InvoiceKind.WHOLESALE else str(planned.reseller_id),
-        issuer_reseller_id=None if planned.kind == InvoiceKind.WHOLESALE else planned.reseller_id,
-        buyer_reseller_id=planned.buyer_reseller_id,
-        buyer_customer_id=planned.buyer_customer_id,
-        reseller_id=planned.reseller_id,
-        billing_run=run,
-        month=month,
-        period_start=month,
-        period_end=last_day(month),
-        seller=seller,
-        buyer=buyer,
-        reverse_charge=reverse,
-    )
+    invoice_id = uuid.uuid4()
+    wholesale = planned.kind == InvoiceKind.WHOLESALE
     lines = []
     plain = []
     for position, item in enumerate(planned.lines, start=1):
         line = Line(quantity=item.quantity, unit_price=item.unit_price, vat_rate=vat_rate)
         plain.append(line)
         lines.append(
-            InvoiceLine(
-                invoice=invoice,
-                position=position,
-                item=item.item,
-                description=item.description[:300],
-                customer_id=item.customer_id,
-                quantity=item.quantity,
-                unit_price_cents=cents(item.unit_price),
-                net_cents=cents(line.net),
-                vat_rate=vat_rate,
-            )
+            {
+                "invoice_id": invoice_id,
+                "position": position,
+                "item": item.item,
+                "description": item.description[:300],
+                "customer_id": item.customer_id,
+                "quantity": item.quantity,
+                "unit_price_cents": cents(item.unit_price),
+                "net_cents": cents(line.net),
+                "vat_rate": vat_rate,
+            }
         )
-    _set_totals(invoice, plain)
+    result = totals(plain)
+    invoice = {
+        "id": invoice_id,
+        "document_type": DocumentType.INVOICE.value,
+        "kind": str(planned.kind),
+        "issuer_key": PLATFORM if wholesale else str(planned.reseller_id),
+        "issuer_reseller_id": None if wholesale else planned.reseller_id,
+        "buyer_reseller_id": planned.buyer_reseller_id,
+        "buyer_customer_id": planned.buyer_customer_id,
+        "reseller_id": planned.reseller_id,
+        "billing_run_id": run_id,
+        "month": month,
+        "period_start": month,
+        "period_end": last_day(month),
+        "seller": seller,
+        "buyer": buyer,
+        "reverse_charge": reverse,
+        "net_cents": cents(result.net),
+        "tax_cents": cents(result.tax),
+        "gross_cents": cents(result.gross),
+    }
     return invoice, lines
 
 
@@ -217,33 +225,40 @@ def _set_totals(invoice: Invoice, lines: Sequence[Line]) -> None:
     invoice.gross_cents = cents(result.gross)
 
 
-def bulk_audit_created(actor: Account | None, invoices: Iterable[Invoice]) -> None:
-    """One audit entry per created draft, written in one statement (a run creates thousands)."""
+def audit_rows_created(
+    actor: Account | None, invoices: Iterable[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One audit entry per created draft (rows as :func:`draft_rows` makes them)."""
     context = audit.current_context()
     now = timezone.now()
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            occurred_at=now,
-            channel=context.channel,
-            ip_address=context.ip_address,
-            action=AuditAction.CREATE,
-            object_type="billing.invoice",
-            object_id=str(invoice.pk),
-            object_repr=str(invoice)[:200],
-            changes={
-                "kind": [None, invoice.kind],
-                "month": [None, invoice.month.isoformat()],
-                "net_cents": [None, invoice.net_cents],
-                "gross_cents": [None, invoice.gross_cents],
+    label = DocumentType.INVOICE.label
+    common = {
+        "occurred_at": now,
+        "channel": context.channel,
+        "ip_address": context.ip_address,
+        "action": AuditAction.CREATE.value,
+        "object_type": "billing.invoice",
+        "actor_id": actor.pk if actor else None,
+        "actor_label": actor.get_username() if actor else "system",
+        "actor_role": actor.role if actor else "",
+    }
+    return [
+        {
+            **common,
+            "id": uuid.uuid4(),
+            "object_id": str(invoice["id"]),
+            "object_repr": f"{label} (Entwurf) {invoice['month']:%m/%Y}",
+            "changes": {
+                "kind": [None, invoice["kind"]],
+                "month": [None, invoice["month"].isoformat()],
+                "net_cents": [None, invoice["net_cents"]],
+                "gross_cents": [None, invoice["gross_cents"]],
             },
-            reseller_id=invoice.reseller_id,
-            customer_id=invoice.buyer_customer_id,
-            actor_id=actor.pk if actor else None,
-            actor_label=actor.get_username() if actor else "system",
-            actor_role=actor.role if actor else "",
-        )
+            "reseller_id": invoice["reseller_id"],
+            "customer_id": invoice["buyer_customer_id"],
+        }
         for invoice in invoices
-    )
+    ]
 
 
 # --- documents -------------------------------------------------------------------------------
@@ -352,18 +367,31 @@ def today() -> dt.date:
     return timezone.now().astimezone(BERLIN).date()
 
 
-def issue(invoice: Invoice, *, acting_user: Account | None) -> bool:
+def issue(
+    invoice: Invoice,
+    *,
+    acting_user: Account | None,
+    lines: Sequence[InvoiceLine] | None = None,
+    counters: dict[tuple[str, str], NumberCounter] | None = None,
+) -> bool:
     """Finalize a locked draft inside the caller's transaction: number it, render and validate
     its e-invoice, and store the PDF/A-3. Returns False (and records why on the draft, which
-    keeps no number) when the e-invoice fails validation."""
-    counter = _counter(invoice.issuer_key, invoice.document_type)
+    keeps no number) when the e-invoice fails validation. ``lines`` (in position order) and
+    ``counters`` (series → counter locked in this transaction) save queries when a caller
+    issues many drafts in one transaction."""
+    series = (invoice.issuer_key, invoice.document_type)
+    counter = counters.get(series) if counters is not None else None
+    if counter is None:
+        counter = _counter(*series)
+        if counters is not None:
+            counters[series] = counter
     sequence = counter.last_value + 1
     invoice.number = format_number(invoice, sequence)
     invoice.sequence = sequence
     invoice.issued_on = today()
     terms = int(invoice.seller.get("terms_days", 14))
     invoice.due_on = invoice.issued_on + dt.timedelta(days=terms)
-    data = document_data(invoice, list(invoice.lines.all()))
+    data = document_data(invoice, list(invoice.lines.all()) if lines is None else lines)
     xml = einvoice.build_xml(data)
     findings = einvoice.validate(xml)
     if findings:
@@ -387,7 +415,8 @@ def issue(invoice: Invoice, *, acting_user: Account | None) -> bool:
             "number": [None, invoice.number],
         },
     )
-    if not invoice.is_credit_note and invoice.gross_cents > 0:
+    # Without a payment provider every buyer pays by transfer: nothing to collect.
+    if not invoice.is_credit_note and invoice.gross_cents > 0 and payments_configured():
         invoice_id = str(invoice.pk)
 
         def collect() -> None:

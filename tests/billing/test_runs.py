@@ -94,11 +94,14 @@ def test_run_killed_halfway_resumes_without_duplicates_or_gaps(
         return real_issue(invoice, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(run_service, "issue", dying_issue)
+    # Two drafts per transaction: the first batch is committed, the second dies half done.
+    monkeypatch.setattr(run_service, "ISSUE_BATCH", 2)
     run, _ = billing_run_create(month=OCT, acting_user=None)
     with pytest.raises(SystemExit):
         billing_run_execute(run_id=run.pk)
     assert BillingRun.objects.get(pk=run.pk).state == RunState.RUNNING
     assert Invoice.objects.filter(state=InvoiceState.FINAL).count() == 2
+    assert_gapless()
     monkeypatch.setattr(run_service, "issue", real_issue)
     # Still fresh: another worker must not take it over ...
     assert billing_run_execute(run_id=run.pk).state == RunState.RUNNING

@@ -59,6 +59,10 @@ FINANCE_MESSAGES: dict[str, Any] = {
     ),
     "stripe_unreachable": _("Stripe ist gerade nicht erreichbar. Bitte versuchen Sie es später."),
     "one_buyer": _("Bitte wählen Sie genau einen Reseller oder Kunden."),
+    "month_already_billed": _(
+        "Dieser Monat ist bereits abgerechnet; eine Gebühr mit diesem Datum würde nie "
+        "berechnet. Bitte erfassen Sie sie mit einem Datum im laufenden Monat."
+    ),
 }
 
 FORMAT_CHOICES = [

@@ -760,6 +760,7 @@ def charges(request: HttpRequest) -> HttpResponse:
                 occurred_at=form.occurred_at(),
                 description=data["description"],
             ),
+            aliases={"occurred_at": ["occurred_on"]},
         )
         if charge is not None:
             messages.success(

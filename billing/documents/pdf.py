@@ -438,6 +438,7 @@ def render_facturx(data: DocumentData, xml: bytes) -> bytes:
             fix_metadata_version=False,
             stream_decode_level=pikepdf.StreamDecodeLevel.none,
             compress_streams=False,
+            min_version="1.7",  # PDF/A-3 builds on ISO 32000-1 (PDF 1.7)
         )
     return out.getvalue()
 

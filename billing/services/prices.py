@@ -13,8 +13,16 @@ from provisioning.errors import ApplicationError
 from provisioning.models import Account, AuditAction, Customer, Reseller
 from provisioning.permissions import ensure
 
-from ..models import MONTHLY_ITEMS, OneTimeCharge, Price, PriceList, PriceListKind
-from ..money import cents
+from ..models import (
+    MONTHLY_ITEMS,
+    BillingRun,
+    OneTimeCharge,
+    Price,
+    PriceList,
+    PriceListKind,
+    RunState,
+)
+from ..money import BERLIN, cents
 from ..permissions import (
     can_edit_retail_prices,
     can_edit_wholesale_prices,
@@ -148,6 +156,13 @@ def one_time_charge_create(
     other parts of the platform may call this from their own services or tasks."""
     if acting_user is not None:
         ensure(can_record_charges(acting_user))
+        month = occurred_at.astimezone(BERLIN).date().replace(day=1)
+        if BillingRun.objects.filter(month=month, state=RunState.DONE).exists():
+            raise ApplicationError(
+                "month_already_billed",
+                f"{month:%Y-%m} is billed already; a fee dated then would never be invoiced.",
+                fields={"occurred_at": ["month already billed"]},
+            )
     if source_key is not None:
         existing = OneTimeCharge.objects.filter(source_key=source_key).first()
         if existing is not None:

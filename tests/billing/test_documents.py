@@ -172,6 +172,7 @@ def test_invoice_pdf_is_pdfa3_with_the_e_invoice_attached() -> None:
     xml = einvoice.build_xml(data)
     document = pdf.render_facturx(data, xml)
     assert pdf.embedded_xml(document) == xml
+    assert document.startswith(b"%PDF-1.7\n")
     facts = pdf.describe(document)
     assert facts["pdfa"] == "3B"
     assert facts["output_intent"] == ["/GTS_PDFA1"]

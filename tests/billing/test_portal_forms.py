@@ -12,7 +12,15 @@ import pytest
 from django.urls import reverse
 
 from billing import services
-from billing.models import Invoice, IssuerProfile, OneTimeCharge, PaymentAccount, PriceList
+from billing.models import (
+    BillingRun,
+    Invoice,
+    IssuerProfile,
+    OneTimeCharge,
+    PaymentAccount,
+    PriceList,
+    RunState,
+)
 from billing.money import BERLIN
 from billing.selectors import invoice_list, one_time_charge_list, revenue_by_month
 from provisioning.models import Account
@@ -259,6 +267,21 @@ def test_invalid_charge_is_refused_beside_its_field(world: World, portal: Portal
     monthly = client.post(CHARGES, {**base, "quantity": "1", "item": "grundlizenz"})
     assert monthly.status_code == 400 and _field_error(monthly.content.decode(), "item")
     assert not OneTimeCharge.objects.exists()
+
+
+def test_fee_in_a_month_already_billed_is_refused_beside_the_date(
+    world: World, portal: Portal
+) -> None:
+    BillingRun.objects.create(month=dt.date(2026, 9, 1), state=RunState.DONE)
+    client = portal(world.finance)
+    data = {"customer": str(world.customer_a1.pk), "item": "custom_audio", "quantity": "1"}
+    refused = client.post(CHARGES, {**data, "occurred_on": "2026-09-30"})
+    assert refused.status_code == 400
+    assert "bereits abgerechnet" in _field_error(refused.content.decode(), "occurred_on")
+    assert not OneTimeCharge.objects.exists()
+    accepted = client.post(CHARGES, {**data, "occurred_on": "2026-10-01"})
+    assert accepted.status_code == 302
+    assert OneTimeCharge.objects.count() == 1
 
 
 def test_only_the_platform_records_fees(world: World, portal: Portal) -> None:

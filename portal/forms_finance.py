@@ -174,6 +174,15 @@ class _BankFieldsMixin:
         return value
 
 
+DATEV_LABELS = {
+    "datev_consultant_number": _("DATEV-Beraternummer"),
+    "datev_client_number": _("DATEV-Mandantennummer"),
+    "datev_revenue_account": _("Erlöskonto (19 %)"),
+    "datev_reverse_charge_account": _("Erlöskonto (Reverse Charge)"),
+    "datev_debtor_account": _("Debitorenkonto"),
+}
+
+
 class IssuerProfileForm(_BankFieldsMixin, forms.ModelForm):
     """The platform's own invoicing data; billing refuses to run until it is complete."""
 
@@ -198,13 +207,7 @@ class IssuerProfileForm(_BankFieldsMixin, forms.ModelForm):
             "datev_reverse_charge_account",
             "datev_debtor_account",
         ]
-        labels = {
-            "datev_consultant_number": _("DATEV-Beraternummer"),
-            "datev_client_number": _("DATEV-Mandantennummer"),
-            "datev_revenue_account": _("Erlöskonto (19 %)"),
-            "datev_reverse_charge_account": _("Erlöskonto (Reverse Charge)"),
-            "datev_debtor_account": _("Debitorenkonto"),
-        }
+        labels = DATEV_LABELS
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -261,14 +264,33 @@ class ResellerIssuerProfileForm(_BankFieldsMixin, forms.ModelForm):
             "payment_terms_days": _("Tage ab Rechnungsdatum bis zur Fälligkeit."),
         }
 
-    def __init__(self, *args: Any, contact_email: str = "", **kwargs: Any):
+    def __init__(
+        self, *args: Any, contact_email: str = "", with_datev: bool = False, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
+        if with_datev:
+            # The platform exports the reseller's DATEV batch; the reseller never sees these.
+            extra = forms.fields_for_model(
+                IssuerProfile, fields=list(DATEV_LABELS), labels=DATEV_LABELS
+            )
+            for name, field in extra.items():
+                field.initial = getattr(self.instance, name)
+                field.required = False  # left empty: keep the stored number
+                self.fields[name] = field
+
         self.fields["email"].help_text = _(
             "Leer lassen, um die Kontakt-E-Mail des Resellers (%(email)s) zu drucken."
         ) % {"email": contact_email or "–"}
         terms = self.fields["payment_terms_days"]
         terms.validators.append(MaxValueValidator(365))
         terms.widget.attrs["max"] = 365
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in DATEV_LABELS:
+            if name in cleaned and cleaned[name] is None:
+                del cleaned[name]
+        return cleaned
 
 
 def _new_list_start() -> dt.date:

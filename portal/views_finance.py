@@ -717,7 +717,10 @@ def reseller_issuer(request: HttpRequest, pk: str) -> HttpResponse:
         issuer_key=key, reseller=reseller
     )
     form = ResellerIssuerProfileForm(
-        request.POST or None, instance=instance, contact_email=reseller.contact_email
+        request.POST or None,
+        instance=instance,
+        contact_email=reseller.contact_email,
+        with_datev=account.is_platform,
     )
     if request.method == "POST" and form.is_valid():
         saved = _attempt(

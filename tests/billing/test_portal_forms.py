@@ -456,6 +456,23 @@ def test_finance_and_staff_maintain_every_resellers_data(world: World, portal: P
     assert portal(world.finance).get(reverse("portal:finance_issuer_profile")).status_code == 403
 
 
+def test_platform_sets_a_resellers_datev_numbers_the_reseller_never_sees(
+    world: World, portal: Portal
+) -> None:
+    url = reverse("portal:finance_reseller_issuer", args=[world.reseller_a.pk])
+    assert 'name="datev_client_number"' not in portal(world.reseller_admin_a).get(url).text
+    assert 'name="datev_client_number"' in portal(world.finance).get(url).text
+    datev = {"datev_consultant_number": "4711", "datev_client_number": "42"}
+    assert portal(world.finance).post(url, {**PROFILE, **datev}).status_code == 302
+    profile = IssuerProfile.objects.get(issuer_key=str(world.reseller_a.pk))
+    assert (profile.datev_consultant_number, profile.datev_client_number) == (4711, 42)
+    # A reseller admin's own save keeps them; numbers it posts anyway are ignored.
+    own = {**PROFILE, "datev_client_number": "7", "bank_name": "Volksbank"}
+    assert portal(world.reseller_admin_a).post(url, own).status_code == 302
+    profile.refresh_from_db()
+    assert profile.bank_name == "Volksbank" and profile.datev_client_number == 42
+
+
 def test_reseller_admin_sets_only_its_own_profile_in_the_service(world: World) -> None:
     data = {"iban": "DE89370400440532013000"}
     profile = services.issuer_profile_set(

@@ -329,11 +329,22 @@ class Invoice(models.Model):
     buyer_reseller = models.ForeignKey(
         Reseller, null=True, blank=True, on_delete=models.PROTECT, related_name="received_invoices"
     )
+    # No single-column indexes for these two: (buyer_customer, month) and (reseller, month)
+    # below serve every lookup, and each index costs the monthly run thousands of inserts.
     buyer_customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        db_index=False,
     )
     reseller = models.ForeignKey(
-        Reseller, on_delete=models.PROTECT, related_name="+", help_text="the reseller involved"
+        Reseller,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="the reseller involved",
+        db_index=False,
     )
     billing_run = models.ForeignKey(
         BillingRun, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
@@ -470,7 +481,10 @@ class Invoice(models.Model):
 class InvoiceLine(models.Model):
     """One line of an invoice: an item for one customer, with quantity and net unit price."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    # No index of its own: the unique (invoice, position) index serves lookups by invoice.
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     position = models.PositiveIntegerField()
     item = models.CharField(max_length=30, choices=PriceItem.choices)
     description = models.CharField(max_length=300)

@@ -174,7 +174,7 @@ class _BankFieldsMixin:
         return value
 
 
-DATEV_LABELS = {
+DATEV_LABELS: dict[str, Any] = {
     "datev_consultant_number": _("DATEV-Beraternummer"),
     "datev_client_number": _("DATEV-Mandantennummer"),
     "datev_revenue_account": _("Erlöskonto (19 %)"),

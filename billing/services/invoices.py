@@ -177,10 +177,16 @@ def draft_rows(
     invoice_id = uuid.uuid4()
     wholesale = planned.kind == InvoiceKind.WHOLESALE
     lines = []
-    plain = []
+    net_cents = 0
     for position, item in enumerate(planned.lines, start=1):
-        line = Line(quantity=item.quantity, unit_price=item.unit_price, vat_rate=vat_rate)
-        plain.append(line)
+        unit_cents = cents(item.unit_price)
+        quantity = item.quantity
+        # Whole quantities (licenses) in exact integer cents; others rounded like Line.net.
+        if quantity == quantity.to_integral_value():
+            line_cents = int(quantity) * unit_cents
+        else:
+            line_cents = cents(Line(quantity, item.unit_price, vat_rate).net)
+        net_cents += line_cents
         lines.append(
             {
                 "invoice_id": invoice_id,
@@ -188,13 +194,14 @@ def draft_rows(
                 "item": item.item,
                 "description": item.description[:300],
                 "customer_id": item.customer_id,
-                "quantity": item.quantity,
-                "unit_price_cents": cents(item.unit_price),
-                "net_cents": cents(line.net),
+                "quantity": quantity,
+                "unit_price_cents": unit_cents,
+                "net_cents": line_cents,
                 "vat_rate": vat_rate,
             }
         )
-    result = totals(plain)
+    # One rate per draft: VAT on the sum of the rounded line nets, as money.totals does.
+    tax_cents = cents(Decimal(net_cents) / 100 * vat_rate / 100)
     invoice = {
         "id": invoice_id,
         "document_type": DocumentType.INVOICE.value,
@@ -211,9 +218,9 @@ def draft_rows(
         "seller": seller,
         "buyer": buyer,
         "reverse_charge": reverse,
-        "net_cents": cents(result.net),
-        "tax_cents": cents(result.tax),
-        "gross_cents": cents(result.gross),
+        "net_cents": net_cents,
+        "tax_cents": tax_cents,
+        "gross_cents": net_cents + tax_cents,
     }
     return invoice, lines
 

@@ -55,6 +55,8 @@ STALE_AFTER = timedelta(minutes=10)
 # Drafts issued per transaction: large enough that commits do not dominate, small enough that a
 # series' counter is not locked for long (a batch takes well under a second).
 ISSUE_BATCH = 20
+# Drafts created per transaction (whole resellers, so a reseller's invoices appear together).
+DRAFT_BATCH = 2000
 Progress = Callable[[int, int], None]
 
 
@@ -167,14 +169,11 @@ def _execute(run: BillingRun, *, progress: Progress | None) -> None:
     profiles = {
         p.reseller_id: p for p in IssuerProfile.objects.filter(reseller_id__in=plan.resellers)
     }
-    batches: dict[uuid.UUID, list[PlannedInvoice]] = {}
-    for planned in plan.invoices:
-        batches.setdefault(planned.reseller_id, []).append(planned)
     steps = len(plan.invoices) * (2 if run.issue else 1)
     BillingRun.objects.filter(pk=run.pk).update(total=steps, done=0, problems=plan.problems)
     finished = 0
-    for reseller_id, planned_batch in batches.items():
-        _create_batch(run, plan, planned_batch, seller, profiles.get(reseller_id))
+    for planned_batch in _draft_batches(plan.invoices):
+        _create_batch(run, plan, planned_batch, seller, profiles)
         finished += len(planned_batch)
         _beat(run, len(planned_batch))
         if progress:
@@ -245,22 +244,43 @@ def issue_drafts(
     return issued
 
 
+def _draft_batches(planned: list[PlannedInvoice]) -> list[list[PlannedInvoice]]:
+    """The plan cut into transactions of whole resellers (the plan lists each reseller's
+    invoices together) with at least :data:`DRAFT_BATCH` invoices each, the last excepted."""
+    batches: list[list[PlannedInvoice]] = []
+    current: list[PlannedInvoice] = []
+    for index, item in enumerate(planned):
+        current.append(item)
+        last_of_reseller = index + 1 == len(planned) or planned[index + 1].reseller_id != (
+            item.reseller_id
+        )
+        if last_of_reseller and len(current) >= DRAFT_BATCH:
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    return batches
+
+
 def _create_batch(
     run: BillingRun,
     plan: Plan,
     planned_batch: list[PlannedInvoice],
     platform: dict[str, object],
-    profile: IssuerProfile | None,
+    profiles: dict[uuid.UUID | None, IssuerProfile],
 ) -> int:
-    """Create the missing drafts of one reseller in one transaction; returns how many."""
-    reseller_id = planned_batch[0].reseller_id
-    reseller = plan.resellers[reseller_id]
-    retail_seller = reseller_party(reseller, profile)
+    """Create the missing drafts of whole resellers in one transaction; returns how many."""
+    reseller_ids = {planned.reseller_id for planned in planned_batch}
+    retail_sellers = {
+        pk: reseller_party(plan.resellers[pk], profiles.get(pk)) for pk in reseller_ids
+    }
     for _attempt in range(3):
         existing = Invoice.objects.filter(
-            month=run.month, reseller_id=reseller_id, document_type="invoice"
+            month=run.month, reseller_id__in=reseller_ids, document_type="invoice"
         )
-        have_wholesale = existing.filter(kind=InvoiceKind.WHOLESALE).exists()
+        have_wholesale = set(
+            existing.filter(kind=InvoiceKind.WHOLESALE).values_list("buyer_reseller_id", flat=True)
+        )
         have_customers = set(
             existing.filter(kind=InvoiceKind.RETAIL).values_list("buyer_customer_id", flat=True)
         )
@@ -268,14 +288,14 @@ def _create_batch(
         lines: list[dict[str, Any]] = []
         for planned in planned_batch:
             if planned.kind == InvoiceKind.WHOLESALE:
-                if have_wholesale:
+                if planned.reseller_id in have_wholesale:
                     continue
                 invoice, own_lines = draft_rows(
                     planned,
                     month=run.month,
                     run_id=run.pk,
                     seller=dict(platform),
-                    buyer=reseller_party(reseller),
+                    buyer=reseller_party(plan.resellers[planned.reseller_id]),
                 )
             else:
                 if planned.buyer_customer_id in have_customers:
@@ -286,7 +306,7 @@ def _create_batch(
                     planned,
                     month=run.month,
                     run_id=run.pk,
-                    seller=retail_seller,
+                    seller=retail_sellers[planned.reseller_id],
                     buyer=customer_party(customer),
                 )
             invoices.append(invoice)
@@ -303,7 +323,7 @@ def _create_batch(
             continue
         return len(invoices)
     raise ApplicationError(
-        "billing_conflict", "Could not create the invoices of one reseller.", status=409
+        "billing_conflict", "Could not create the invoices of a batch of resellers.", status=409
     )
 
 

@@ -46,6 +46,18 @@ from ..payments import payments_configured
 from ..permissions import can_issue_invoices, can_set_issuer_profile
 from ..planning import PlannedInvoice
 
+# What issuing writes (the rest of a draft is already stored).
+ISSUED_FIELDS = [
+    "number",
+    "sequence",
+    "issued_on",
+    "due_on",
+    "xml",
+    "pdf",
+    "state",
+    "validation_errors",
+    "updated_at",
+]
 SERIES_PREFIX = {DocumentType.INVOICE: "RE", DocumentType.CREDIT_NOTE: "GS"}
 PARTY_FIELDS = ("name", "street", "postal_code", "city", "country", "vat_id")
 
@@ -412,7 +424,7 @@ def issue(
     counter.save(update_fields=["last_value"])
     invoice.state = InvoiceState.FINAL
     invoice.validation_errors = []
-    invoice.save()
+    invoice.save(update_fields=ISSUED_FIELDS)
     audit.record_change(
         actor=acting_user,
         action=AuditAction.UPDATE,

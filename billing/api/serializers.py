@@ -287,6 +287,17 @@ class ResellerIssuerProfileInputSerializer(serializers.Serializer):
         return value
 
 
+class ResellerDatevInputSerializer(ResellerIssuerProfileInputSerializer):
+    """A reseller's profile as staff and finance change it: also the DATEV numbers of the
+    reseller's export, each changed only when given (PUT included)."""
+
+    datev_consultant_number = serializers.IntegerField(min_value=1, required=False)
+    datev_client_number = serializers.IntegerField(min_value=1, required=False)
+    datev_revenue_account = serializers.IntegerField(min_value=1, required=False)
+    datev_reverse_charge_account = serializers.IntegerField(min_value=1, required=False)
+    datev_debtor_account = serializers.IntegerField(min_value=1, required=False)
+
+
 class PlatformIssuerProfileInputSerializer(ResellerIssuerProfileInputSerializer):
     """The platform's own invoicing data: also its name, address and VAT id (required, as
     billing refuses to run without them) and the DATEV numbers of its exports."""

@@ -56,6 +56,7 @@ from .serializers import (
     PlatformIssuerProfileInputSerializer,
     PriceListSerializer,
     PriceListUpdateSerializer,
+    ResellerDatevInputSerializer,
     ResellerIssuerProfileInputSerializer,
     issuer_profile_data,
 )
@@ -318,7 +319,8 @@ class IssuerProfileViewSet(mixins.ListModelMixin, ScopedViewSet):
         request=ResellerIssuerProfileInputSerializer,
         responses=IssuerProfileSerializer,
         description="For ``platform`` the body also takes company_name, street, postal_code, "
-        "city, country, vat_id and the DATEV numbers.",
+        "city, country, vat_id and the DATEV numbers; staff and finance may also send a "
+        "reseller's DATEV numbers (changed only when given).",
     )
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         reseller = self._issuer(pk)
@@ -329,7 +331,14 @@ class IssuerProfileViewSet(mixins.ListModelMixin, ScopedViewSet):
             )
         else:
             ensure(can_set_issuer_profile(self.actor, reseller))
-            serializer = ResellerIssuerProfileInputSerializer(data=request.data, partial=partial)
+            # DATEV numbers belong to the platform's exports: staff and finance set them; a
+            # reseller admin's body may carry them, but they are not read from it.
+            input_class = (
+                ResellerDatevInputSerializer
+                if self.actor.is_platform
+                else ResellerIssuerProfileInputSerializer
+            )
+            serializer = input_class(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         services.issuer_profile_set(
             acting_user=self.actor, reseller=reseller, data=dict(serializer.validated_data)

@@ -135,3 +135,19 @@ def test_staff_sets_the_platforms_own_data(world: World, api: ApiFactory) -> Non
     assert stored.datev_consultant_number == 4711 and stored.iban == "DE89370400440532013000"
     # a reseller admin cannot touch the platform's data (it does not exist for it)
     assert api(world.reseller_admin_a).get(_url("platform")).status_code == 404
+
+
+def test_platform_sets_a_resellers_datev_numbers_and_the_reseller_cannot(
+    world: World, api: ApiFactory
+) -> None:
+    url = _url(world.reseller_a.pk)
+    datev = {"datev_consultant_number": 4711, "datev_client_number": 42}
+    set_by_finance = api(world.finance).put(url, {**BANK, **datev}, format="json")
+    assert set_by_finance.status_code == 200
+    assert set_by_finance.json()["datev_client_number"] == 42
+    own = api(world.reseller_admin_a).patch(url, {"datev_client_number": 7}, format="json")
+    assert own.status_code == 200 and own.json()["datev_client_number"] == 42
+    kept = api(world.staff).put(url, BANK, format="json")  # PUT without them keeps them
+    assert kept.json()["datev_consultant_number"] == 4711
+    bad = api(world.staff).patch(url, {"datev_client_number": 0}, format="json")
+    assert bad.status_code == 400 and "datev_client_number" in bad.json()["fields"]

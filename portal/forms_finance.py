@@ -18,7 +18,6 @@ from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from billing.api.validators import normalize_bic, normalize_iban, validate_bic, validate_iban
 from billing.models import (
     MONTHLY_ITEMS,
     ONE_TIME_ITEMS,
@@ -30,6 +29,7 @@ from billing.models import (
     PriceListKind,
 )
 from billing.money import BERLIN, next_month, parse_month
+from billing.validators import normalize_bic, normalize_iban, validate_bic, validate_iban
 from provisioning.models import Customer, Reseller
 
 # Refusals of the billing services, in the portal's words (the services speak English).

@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..money import euros, parse_month
 from ..selectors import billing_run_progress
-from .validators import normalize_bic, normalize_iban, validate_bic, validate_iban
+from ..validators import normalize_bic, normalize_iban, validate_bic, validate_iban
 
 
 class _VisibleResellerField(serializers.PrimaryKeyRelatedField):

@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 import facturx
@@ -447,42 +446,3 @@ def embedded_xml(pdf: bytes) -> bytes:
     """The e-invoice XML embedded in a Factur-X PDF."""
     _name, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False)
     return bytes(xml)
-
-
-def text_of(pdf: bytes) -> str:
-    """The text of every page (for checks and search)."""
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def describe(pdf: bytes) -> dict[str, Any]:
-    """What a reader of the file sees of its PDF/A-3 and Factur-X parts."""
-    with pikepdf.Pdf.open(io.BytesIO(pdf)) as document:
-        root = document.Root
-        meta = document.open_metadata()
-        filespecs = list(root.get("/AF", []))
-        fonts = []
-        for page in document.pages:
-            for font in page.Resources.get("/Font", {}).values():
-                descriptor = font.get("/FontDescriptor")
-                fonts.append(
-                    {
-                        "name": str(font.get("/BaseFont")),
-                        "embedded": descriptor is not None
-                        and any(key in descriptor for key in ("/FontFile", "/FontFile2")),
-                    }
-                )
-        return {
-            "pages": len(document.pages),
-            "pdfa": f"{meta.get('pdfaid:part')}{meta.get('pdfaid:conformance')}",
-            "output_intent": [str(i.get("/S")) for i in root.get("/OutputIntents", [])],
-            "attachments": {str(spec.F): str(spec.get("/AFRelationship")) for spec in filespecs},
-            "subtype": [str(spec.EF.F.get("/Subtype")) for spec in filespecs],
-            "conformance": meta.get(
-                "{urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#}ConformanceLevel"
-            ),
-            "title": str(document.docinfo.get("/Title")),
-            "xmp_title": meta.get("dc:title"),
-            "fonts": fonts,
-        }

@@ -233,11 +233,14 @@ def issue_drafts(
                 .order_by("kind", "reseller_id", "id")
             )
             lines: dict[uuid.UUID, list[InvoiceLine]] = {}
-            for line in InvoiceLine.objects.filter(invoice_id__in=[i.pk for i in locked]):
+            ordered = InvoiceLine.objects.filter(invoice_id__in=[i.pk for i in locked]).order_by(
+                "invoice_id", "position"
+            )
+            for line in ordered:
                 lines.setdefault(line.invoice_id, []).append(line)
             counters: dict[tuple[str, str], Any] = {}
             for invoice in locked:
-                own = sorted(lines.get(invoice.pk, []), key=lambda line: line.position)
+                own = lines.get(invoice.pk, [])
                 issued += issue(invoice, acting_user=acting_user, lines=own, counters=counters)
         if on_batch:
             on_batch(len(chunk))

@@ -17,7 +17,7 @@ from billing.documents import einvoice, pdf
 from billing.documents.data import DocumentData, DocumentLine, Party
 from billing.money import REVERSE_CHARGE_NOTE
 
-from . import reference_einvoice
+from . import pdf_reading, reference_einvoice
 
 SELLER = Party(
     name="Fernsprech Handel GmbH",
@@ -173,7 +173,7 @@ def test_invoice_pdf_is_pdfa3_with_the_e_invoice_attached() -> None:
     document = pdf.render_facturx(data, xml)
     assert pdf.embedded_xml(document) == xml
     assert document.startswith(b"%PDF-1.7\n")
-    facts = pdf.describe(document)
+    facts = pdf_reading.describe(document)
     assert facts["pdfa"] == "3B"
     assert facts["output_intent"] == ["/GTS_PDFA1"]
     assert facts["attachments"] == {"factur-x.xml": "/Data"}
@@ -187,7 +187,7 @@ def test_invoice_pdf_is_pdfa3_with_the_e_invoice_attached() -> None:
 
 def test_invoice_pdf_shows_every_field_german_law_asks_for() -> None:
     data = VARIANTS["invoice"]
-    text = pdf.text_of(pdf.render_facturx(data, einvoice.build_xml(data)))
+    text = pdf_reading.text_of(pdf.render_facturx(data, einvoice.build_xml(data)))
     for expected in (
         "Fernsprech Handel GmbH",  # seller
         "Hauptstraße 5",
@@ -222,12 +222,12 @@ def test_long_invoices_continue_on_further_pages_with_the_table_header() -> None
         assert "Einzelpreis" in text and "Betrag netto" in text
     last = reader.pages[-1].extract_text()
     assert "Gesamtbetrag brutto" in last and pdf.eur(data.gross) in last
-    assert "Klingende stimme (40)" in pdf.text_of(document)
+    assert "Klingende stimme (40)" in pdf_reading.text_of(document)
 
 
 def test_reverse_charge_invoice_states_the_legal_note() -> None:
     data = VARIANTS["reverse charge"]
-    text = pdf.text_of(pdf.render_facturx(data, einvoice.build_xml(data)))
+    text = pdf_reading.text_of(pdf.render_facturx(data, einvoice.build_xml(data)))
     assert "Steuerschuldnerschaft des Leistungsempfängers" in text
     assert "USt (Reverse Charge) 0 %" in text
     assert "USt-IdNr. Empfänger" in text and "ATU12345678" in text

@@ -19,6 +19,7 @@ Who may do what (rules in ``billing.permissions``):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import stripe
@@ -45,7 +46,7 @@ from billing.models import (
     RunState,
 )
 from billing.money import euros, previous_month
-from billing.payments import payment_account_set, stripe_client
+from billing.payments import payment_account_set, payments_configured
 from billing.permissions import (
     can_edit_platform_issuer,
     can_edit_retail_prices,
@@ -184,6 +185,28 @@ def _attempt(form: BaseForm, action: Any, aliases: dict[str, list[str]] | None =
         else:
             form.add_error(None, error)
     return None
+
+
+def _submitted(
+    request: HttpRequest,
+    form: BaseForm,
+    action: Callable[[], Any],
+    success: Callable[[Any], str],
+    aliases: Callable[[], dict[str, list[str]]] | None = None,
+) -> Any:
+    """For a valid POSTed form: run the service (refusals go beside their fields, see
+    :func:`_attempt`; ``aliases`` is asked once the form is clean) and flash
+    ``success(result)``. Returns the result, or None when there is nothing to redirect to."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    result = _attempt(form, action, aliases() if aliases else None)
+    if result is not None:
+        messages.success(request, success(result))
+    return result
+
+
+def _form_status(form: BaseForm) -> int:
+    return 400 if form.errors else 200
 
 
 def _tabs(account: Account) -> list[tuple[str, str, str]]:
@@ -464,7 +487,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
                     "total": money(sum(int(p.net * 100) for p in plan.invoices)),
                 }
     context = {"form": form, "runs": billing_run_list(account=account), "preview": preview}
-    status = 400 if form.errors else 200
+    status = _form_status(form)
     return _render(request, "run_list.html", "runs", context, status)
 
 
@@ -532,7 +555,7 @@ def export(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    status = 400 if form.errors else 200
+    status = _form_status(form)
     return _render(request, "export.html", "exports", {"form": form}, status)
 
 
@@ -589,32 +612,35 @@ def price_list_create(request: HttpRequest) -> HttpResponse:
         initial=initial,
         resellers=visible_resellers(account).order_by("company_name") if chooses_kind else None,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> Any:
         data = form.cleaned_data
         if chooses_kind:
             kind, reseller = data["kind"], data.get("reseller")
         else:
             kind, reseller = PriceListKind.RETAIL, account.reseller
-        created = _attempt(
-            form,
-            lambda: services.price_list_create(
-                acting_user=account,
-                kind=kind,
-                reseller=reseller,
-                name=data["name"],
-                valid_from=data["valid_from"],
-                valid_until=data.get("valid_until"),
-                prices=form.prices(),
-            ),
-            aliases={"prices": form.empty_monthly_price_fields()},
+        return services.price_list_create(
+            acting_user=account,
+            kind=kind,
+            reseller=reseller,
+            name=data["name"],
+            valid_from=data["valid_from"],
+            valid_until=data.get("valid_until"),
+            prices=form.prices(),
         )
-        if created is not None:
-            messages.success(
-                request,
-                _("Preisliste „%(name)s“ ab %(date)s angelegt.")
-                % {"name": created.name, "date": f"{created.valid_from:%d.%m.%Y}"},
-            )
-            return redirect("portal:finance_price_list_list")
+
+    created = _submitted(
+        request,
+        form,
+        create,
+        lambda created: (
+            _("Preisliste „%(name)s“ ab %(date)s angelegt.")
+            % {"name": created.name, "date": f"{created.valid_from:%d.%m.%Y}"}
+        ),
+        aliases=lambda: {"prices": form.empty_monthly_price_fields()},
+    )
+    if created is not None:
+        return redirect("portal:finance_price_list_list")
     in_force = {p.pk for p in price_lists_in_force(account=account, day=today())}
     templates = [
         (p, p.pk in in_force) for p in price_list_list(account=account).select_related("reseller")
@@ -625,8 +651,7 @@ def price_list_create(request: HttpRequest) -> HttpResponse:
         "templates": templates,
         "own_reseller": None if chooses_kind else account.reseller,
     }
-    status = 400 if form.errors else 200
-    return _render(request, "price_list_create.html", "prices", context, status)
+    return _render(request, "price_list_create.html", "prices", context, _form_status(form))
 
 
 @login_required
@@ -640,24 +665,22 @@ def price_list_edit(request: HttpRequest, pk: str) -> HttpResponse:
         prices=current,
         initial={"name": price_list.name, "valid_until": price_list.valid_until},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        updated = _attempt(
-            form,
-            lambda: services.price_list_update(
-                acting_user=account,
-                price_list=price_list,
-                name=data["name"],
-                valid_until=data.get("valid_until"),
-                prices=form.prices(),
-            ),
-        )
-        if updated is not None:
-            messages.success(request, _("Preisliste gespeichert."))
-            return redirect("portal:finance_price_list_list")
+    updated = _submitted(
+        request,
+        form,
+        lambda: services.price_list_update(
+            acting_user=account,
+            price_list=price_list,
+            name=form.cleaned_data["name"],
+            valid_until=form.cleaned_data.get("valid_until"),
+            prices=form.prices(),
+        ),
+        lambda _updated: _("Preisliste gespeichert."),
+    )
+    if updated is not None:
+        return redirect("portal:finance_price_list_list")
     context = {"price_list": price_list, "form": form}
-    status = 400 if form.errors else 200
-    return _render(request, "price_list_form.html", "prices", context, status)
+    return _render(request, "price_list_form.html", "prices", context, _form_status(form))
 
 
 @login_required
@@ -668,18 +691,17 @@ def issuer_profile(request: HttpRequest) -> HttpResponse:
         issuer_key=PLATFORM
     )
     form = IssuerProfileForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form,
-            lambda: services.issuer_profile_set(
-                acting_user=account, reseller=None, data=dict(form.cleaned_data)
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Rechnungsdaten der Plattform gespeichert."))
-            return redirect("portal:finance_issuer_profile")
-    status = 400 if form.errors else 200
-    return _render(request, "issuer_profile.html", "issuer", {"form": form}, status)
+    saved = _submitted(
+        request,
+        form,
+        lambda: services.issuer_profile_set(
+            acting_user=account, reseller=None, data=dict(form.cleaned_data)
+        ),
+        lambda _saved: _("Rechnungsdaten der Plattform gespeichert."),
+    )
+    if saved is not None:
+        return redirect("portal:finance_issuer_profile")
+    return _render(request, "issuer_profile.html", "issuer", {"form": form}, _form_status(form))
 
 
 @login_required
@@ -722,21 +744,20 @@ def reseller_issuer(request: HttpRequest, pk: str) -> HttpResponse:
         contact_email=reseller.contact_email,
         with_datev=account.is_platform,
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form,
-            lambda: services.issuer_profile_set(
-                acting_user=account, reseller=reseller, data=dict(form.cleaned_data)
-            ),
-        )
-        if saved is not None:
-            messages.success(
-                request,
-                _("Rechnungsdaten von %(name)s gespeichert.") % {"name": reseller.company_name},
-            )
-            return redirect("portal:finance_reseller_issuer", pk=reseller.pk)
+    saved = _submitted(
+        request,
+        form,
+        lambda: services.issuer_profile_set(
+            acting_user=account, reseller=reseller, data=dict(form.cleaned_data)
+        ),
+        lambda _saved: (
+            _("Rechnungsdaten von %(name)s gespeichert.") % {"name": reseller.company_name}
+        ),
+    )
+    if saved is not None:
+        return redirect("portal:finance_reseller_issuer", pk=reseller.pk)
     context = {"form": form, "reseller": reseller, "profile": instance}
-    status = 400 if form.errors else 200
+    status = _form_status(form)
     return _render(request, "reseller_issuer.html", "reseller_issuer", context, status)
 
 
@@ -751,26 +772,24 @@ def charges(request: HttpRequest) -> HttpResponse:
     form = OneTimeChargeForm(
         request.POST or None, customers=visible_customers(account), initial={"occurred_on": today()}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        charge = _attempt(
-            form,
-            lambda: services.one_time_charge_create(
-                acting_user=account,
-                customer=data["customer"],
-                item=data["item"],
-                quantity=data["quantity"],
-                occurred_at=form.occurred_at(),
-                description=data["description"],
-            ),
-            aliases={"occurred_at": ["occurred_on"]},
-        )
-        if charge is not None:
-            messages.success(
-                request,
-                _("Gebühr für %(customer)s erfasst.") % {"customer": data["customer"].company_name},
-            )
-            return redirect("portal:finance_charges")
+    charge = _submitted(
+        request,
+        form,
+        lambda: services.one_time_charge_create(
+            acting_user=account,
+            customer=form.cleaned_data["customer"],
+            item=form.cleaned_data["item"],
+            quantity=form.cleaned_data["quantity"],
+            occurred_at=form.occurred_at(),
+            description=form.cleaned_data["description"],
+        ),
+        lambda charge: (
+            _("Gebühr für %(customer)s erfasst.") % {"customer": charge.customer.company_name}
+        ),
+        aliases=lambda: {"occurred_at": ["occurred_on"]},
+    )
+    if charge is not None:
+        return redirect("portal:finance_charges")
     since = today().replace(day=1)
     for _month in range(CHARGE_MONTHS - 1):
         since = previous_month(since)
@@ -779,8 +798,7 @@ def charges(request: HttpRequest) -> HttpResponse:
     )
     audit.record_access(actor=account, instances=page.object_list)
     context = {"form": form, "page": page, "since": since}
-    status = 400 if form.errors else 200
-    return _render(request, "charges.html", "charges", context, status)
+    return _render(request, "charges.html", "charges", context, _form_status(form))
 
 
 def _set_payment_account(form: PaymentAccountForm, account: Account) -> Any:
@@ -818,7 +836,7 @@ def payment_accounts(request: HttpRequest) -> HttpResponse:
     payment accounts set up so far."""
     account = _account(request)
     _ensure(can_manage_payment_accounts(account))
-    configured = stripe_client() is not None
+    configured = payments_configured()
     form = PaymentAccountForm(
         request.POST or None,
         resellers=visible_resellers(account),
@@ -851,5 +869,5 @@ def payment_accounts(request: HttpRequest) -> HttpResponse:
         "current": current,
         "page": page,
     }
-    status = 400 if form.errors else 200
+    status = _form_status(form)
     return _render(request, "payment_accounts.html", "payments", context, status)

@@ -16,4 +16,4 @@ urlpatterns = [
     path("", include("portal.urls")),
 ]
 
-handler404 = "portal.views.not_found"
+handler404 = "portal.shell.views.not_found"

@@ -8,7 +8,7 @@ from django import template
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from portal.nav import active_key, build_nav
+from portal.shell.nav import active_key, build_nav
 
 register = template.Library()
 

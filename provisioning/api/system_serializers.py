@@ -231,21 +231,6 @@ class SubscriberSerializer(CustomerOwnedSerializer):
         return normalize_phone(value)
 
 
-class SubscriberCsvRowSerializer(serializers.ModelSerializer):
-    """One row of a users CSV import: the same field rules as the API."""
-
-    extension = serializers.CharField(max_length=10)
-
-    class Meta:
-        model = Subscriber
-        fields = ["first_name", "last_name", "email", "extension", "package", "works_at"]
-
-    def validate_extension(self, value: str) -> str:
-        if not value.isdigit():
-            raise serializers.ValidationError("An extension consists of digits only.")
-        return value
-
-
 class OwnProfileSerializer(serializers.Serializer):
     display_name = serializers.CharField(max_length=200, allow_blank=True)
 

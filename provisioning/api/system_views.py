@@ -36,7 +36,6 @@ from .system_serializers import (
     NumberBlockSerializer,
     OwnProfileSerializer,
     SiteSerializer,
-    SubscriberCsvRowSerializer,
     SubscriberSerializer,
     TrunkSerializer,
 )
@@ -311,9 +310,7 @@ class UserViewSet(CustomerServiceViewSet):
         text = upload.read().decode("utf-8-sig") if upload else data.get("csv", "")
         if not text.strip():
             raise serializers.ValidationError({"file": ["Send a CSV file or csv text."]})
-        report = services.users_import_csv(
-            customer=customer, acting_user=self.actor, text=text, validate_row=validate_csv_row
-        )
+        report = services.users_import_csv(customer=customer, acting_user=self.actor, text=text)
         if not report.ok:
             return Response(
                 {
@@ -350,13 +347,6 @@ class UserViewSet(CustomerServiceViewSet):
                 ]
             )
         return response
-
-
-def validate_csv_row(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    serializer = SubscriberCsvRowSerializer(data=row)
-    if serializer.is_valid():
-        return dict(serializer.validated_data), {}
-    return {}, {k: [str(m) for m in v] for k, v in serializer.errors.items()}
 
 
 # Devices ---------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from ..permissions import (
 from ..validators import normalize_phone
 from ._common import audited_create, audited_delete, audited_update, only_fields
 from .licenses import DEMO_MAX_TRUNKS, DEMO_MAX_USERS
+from .user_rows import validate_csv_row
 
 MAX_BLOCK_SIZE = 10_000
 ADDRESS = ("street", "postal_code", "city", "country")
@@ -704,11 +705,9 @@ class ImportReport:
         return not self.errors
 
 
-def users_import_csv(
-    *, customer: Customer, acting_user: Account, text: str, validate_row: Any
-) -> ImportReport:
+def users_import_csv(*, customer: Customer, acting_user: Account, text: str) -> ImportReport:
     """Import users from CSV (columns of ``CSV_COLUMNS``; site by name). Every row is validated
-    first (``validate_row(row) -> (data, errors)``, the same rules as the API); if any row fails,
+    first (``validate_csv_row``, the same rules as the API); if any row fails,
     nothing is imported and the report lists each row's errors (row 2 is the first data row)."""
     _guard_users(acting_user, customer)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=_sniff(text))
@@ -730,7 +729,9 @@ def users_import_csv(
         site = sites.get(raw.get("site", ""))
         if site is None:
             errors["site"] = [f"Unknown site {raw.get('site', '')!r}."]
-        data, row_errors = validate_row({k: v for k, v in raw.items() if k != "site" and v != ""})
+        data, row_errors = validate_csv_row(
+            {k: v for k, v in raw.items() if k != "site" and v != ""}
+        )
         errors.update(row_errors)
         key = (raw.get("site", ""), raw.get("extension", ""))
         if key in seen_ext:

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from billing.models import BillingRun, Invoice, IssuerProfile, PriceList
-from portal.finance_chart import money, revenue_chart
+from portal.finance.chart import money, revenue_chart
 from tests.billing.conftest import Portal, berlin, hold
 from tests.factories import World
 

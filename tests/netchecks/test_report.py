@@ -7,7 +7,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from portal.nav import build_nav
+from portal.shell.nav import build_nav
 from provisioning import netcheck_report, services
 from provisioning.models import Account, NetworkCheck, SiteCheckToken
 from tests.factories import World

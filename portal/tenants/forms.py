@@ -1,5 +1,4 @@
-"""Forms of the portal. Field rules come from the models' validators; writes go through the
-services, whose ``ApplicationError`` messages are shown beside the named field."""
+"""Forms of the reseller and customer pages (TEN-1, TEN-2)."""
 
 from __future__ import annotations
 
@@ -9,30 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from provisioning.errors import ApplicationError
-from provisioning.models import AuditAction, Customer, CustomerState, Reseller
+from provisioning.models import Customer, CustomerState, Reseller
 from provisioning.validators import normalize_phone
-
-# Messages of service rules, in the portal's words (the services speak English to the API).
-SERVICE_MESSAGES: dict[str, Any] = {
-    "customer_name_taken": _("Dieser Reseller hat bereits einen Kunden mit diesem Namen."),
-    "api_key_name_taken": _("Sie haben bereits einen aktiven Schlüssel mit diesem Namen."),
-    "name_required": _("Dieses Feld ist zwingend erforderlich."),
-    "permission_denied": _("Ihre Rolle darf diese Änderung nicht vornehmen."),
-}
-
-
-def apply_service_error(form: forms.BaseForm, error: ApplicationError) -> None:
-    """Put a service's refusal beside the fields it names (or above the form)."""
-    message = SERVICE_MESSAGES.get(error.code)
-    if not error.fields:
-        form.add_error(None, message or error.message)
-        return
-    for field, messages in error.fields.items():
-        target = field if field in form.fields else None
-        for text in messages:
-            form.add_error(target, message or text)
-
 
 CUSTOMER_FORM_FIELDS = [
     "company_name",
@@ -113,14 +90,6 @@ class ResellerForm(_PhoneMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in RESELLER_FORM_FIELDS}
 
 
-class ApiKeyForm(forms.Form):
-    name = forms.CharField(
-        label=_("Name"),
-        max_length=100,
-        help_text=_("Wofür der Schlüssel dient, z. B. „Warenwirtschaft“."),
-    )
-
-
 SORTS = {
     "name": ("company_name",),
     "-name": ("-company_name",),
@@ -146,31 +115,3 @@ class CustomerFilterForm(forms.Form):
             ("created", _("älteste zuerst")),
         ],
     )
-
-
-class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(
-        label=_("Aktion"), required=False, choices=[("", _("alle")), *AuditAction.choices]
-    )
-    object_type = forms.ChoiceField(label=_("Objekttyp"), required=False, choices=[("", _("alle"))])
-    since = forms.DateField(
-        label=_("von"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    until = forms.DateField(
-        label=_("bis"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def __init__(self, *args: Any, object_types: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", _("alle")), *object_types]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        since, until = data.get("since"), data.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("Das Ende liegt vor dem Anfang."))
-        return data

@@ -17,7 +17,9 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from provisioning.errors import ApplicationError
+from portal.refusals import (
+    SYSTEM_MESSAGES,
+)
 from provisioning.models import (
     Device,
     DeviceModel,
@@ -30,8 +32,6 @@ from provisioning.models import (
 from provisioning.models.system import PACKAGE_CHOICES, normalize_mac, validate_mac
 from provisioning.validators import normalize_phone, validate_phone
 from telephony.entitlements import Feature, Package, is_entitled
-
-from .forms import SERVICE_MESSAGES
 
 # The features of LIC-5 in the portal's words (telephony keeps plain German labels).
 FEATURE_NAMES: dict[Feature, Promise] = {
@@ -49,104 +49,6 @@ FEATURE_NAMES: dict[Feature, Promise] = {
     Feature.SOFTPHONE: _("Softphone"),
     Feature.FAX: _("Faxserver"),
 }
-
-# Refusals of the system services, in the portal's words (the services speak English to the API).
-SYSTEM_MESSAGES: dict[str, Any] = {
-    "base_license_required": _("Bitte buchen Sie zuerst die Grundlizenz des Kunden."),
-    "invalid_base_license": _(
-        "Bitte wählen Sie Grundlizenz, Erweiterte Grundlizenz oder Demolizenz."
-    ),
-    "demo_only_for_new_customers": _(
-        "Eine Demolizenz kann nur die erste Grundlizenz eines Kunden sein."
-    ),
-    "demo_limits_exceeded": _(
-        "Eine Demo umfasst höchstens 3 Benutzer und einen SIP-Trunk; der Kunde hat schon mehr."
-    ),
-    "demo_user_limit": _(
-        "Eine Demo umfasst höchstens 3 Benutzer. Für weitere Benutzer braucht der Kunde eine "
-        "Grundlizenz."
-    ),
-    "demo_trunk_limit": _(
-        "Eine Demo umfasst höchstens einen SIP-Trunk. Für weitere braucht der Kunde eine "
-        "Grundlizenz."
-    ),
-    "customer_suspended": _(
-        "Diese Telefonanlage ist gesperrt und nur lesbar. Bitte wenden Sie sich an Ihren "
-        "Fachhändler."
-    ),
-    "site_name_taken": _("Der Kunde hat bereits einen Standort mit diesem Namen."),
-    "extra_site_license_required": _(
-        "Jeder weitere Standort braucht die Lizenz „Weiterer Standort“ (monatlich berechnet). "
-        "Bitte bestätigen Sie die Buchung."
-    ),
-    "site_in_use": _(
-        "Der Standort hat noch Benutzer, einen SIP-Trunk oder Geräte. Verschieben oder entfernen "
-        "Sie diese zuerst."
-    ),
-    "site_trunk_limit": _(
-        "Dieser Standort hat bereits seinen SIP-Trunk; mehr als einer geht nicht."
-    ),
-    "provider_name_required": _("Bitte nennen Sie den Anbieter."),
-    "isdn_gateway_required": _(
-        "Für ISDN am Standort muss zuerst ein IP411-Gateway an diesem Standort registriert sein."
-    ),
-    "isdn_mode_required": _("Bitte wählen Sie die Art des ISDN-Anschlusses."),
-    "registrar_required": _("Ein SIP-Anschluss braucht den Registrar des Anbieters."),
-    "trunk_in_use": _("Entfernen Sie zuerst die Rufnummernblöcke dieses SIP-Trunks."),
-    "invalid_number": _(
-        "Keine gültige Rufnummer. Bitte international eingeben, z. B. +49 30 1234567."
-    ),
-    "invalid_range": _("Die letzte Durchwahl darf nicht unter der ersten liegen."),
-    "block_too_large": _("Ein Block umfasst höchstens 10.000 Rufnummern."),
-    "block_in_use": _("Rufnummern dieses Blocks sind Benutzern zugewiesen."),
-    "number_taken": _("Diese Rufnummer ist bereits vergeben."),
-    "extension_not_in_block": _(
-        "Diese Durchwahl liegt in keinem Rufnummernblock des SIP-Trunks dieses Standorts."
-    ),
-    "main_number_reserved": _("Die Durchwahl 0 ist die Zentrale und wird nicht vergeben."),
-    "extension_required": _("Bitte wählen Sie eine Durchwahl am neuen Standort."),
-    "feature_not_in_package": _("Das Paket enthält nicht alle eingeschalteten Funktionen."),
-    "package_downgrade_orphans_features": _(
-        "Das neue Paket enthält Funktionen nicht, die dieser Benutzer nutzt. Schalten Sie sie "
-        "zuerst ab."
-    ),
-    "works_at_site": _("Dieser Benutzer arbeitet an seinem Standort; ein Hinweis ist nicht nötig."),
-    "mac_taken": _("Ein Gerät mit dieser MAC-Adresse ist bereits registriert."),
-    "only_gateways_rented": _("Gemietet werden nur IP411-Gateways."),
-    "gateway_in_use": _("Der ISDN-Anschluss des Standorts braucht dieses Gateway."),
-    "not_found": _("Unbekannter Eintrag."),
-}
-
-
-def apply_system_error(
-    form: forms.BaseForm,
-    error: ApplicationError,
-    messages: dict[str, Any] | None = None,
-) -> None:
-    """Put a service's refusal beside the fields it names, or above the form."""
-    message = (
-        (messages or {}).get(error.code)
-        or SYSTEM_MESSAGES.get(error.code)
-        or SERVICE_MESSAGES.get(error.code)
-    )
-    targets = [name for name in error.fields if name in form.fields]
-    if not targets:
-        form.add_error(None, message or error.message)
-        return
-    for name in targets:
-        for text in error.fields[name]:
-            form.add_error(name, message or text)
-            if message:
-                break
-
-
-def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """A model's ``full_clean`` inside a service refused a value."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _checkbox() -> forms.CheckboxInput:

@@ -3,7 +3,7 @@ an id or token is covered by the isolation matrix in tests/portal/test_isolation
 
 from django.urls import path
 
-from . import views_netcheck as views
+from . import views
 
 urlpatterns = [
     path("network-checks/", views.overview, name="netcheck_overview"),

@@ -16,6 +16,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.features.forms import (
+    AudioUploadForm,
+    CallTraceForm,
+    HuntGroupForm,
+    IvrMenuForm,
+    OperatorForm,
+    PhonebookEntryForm,
+    apply_feature_error,
+)
 from provisioning import services
 from provisioning.access import get_for_user, visible_customers
 from provisioning.errors import ApplicationError
@@ -30,16 +39,6 @@ from provisioning.models import (
 )
 from provisioning.permissions import PermissionDeniedError, can_manage_users
 from telephony import routing
-
-from .forms_features import (
-    AudioUploadForm,
-    CallTraceForm,
-    HuntGroupForm,
-    IvrMenuForm,
-    OperatorForm,
-    PhonebookEntryForm,
-    apply_feature_error,
-)
 
 if TYPE_CHECKING:
     from provisioning.models import Account

@@ -1,11 +1,5 @@
-"""Pages of the further call features: pickup groups (FEA-2), forwarding (FEA-8), voicemail
-(FEA-9) and hot-desk logins (FEA-7) for admins, and "Weiterleitung & Telefonbuch" for end
-users: their own forwarding, voicemail, hot-desk login and private phonebook (FEA-6).
-
-Objects come through ``provisioning.access``; the end-user pages only ever look at objects of
-the signed-in account (anything else is the same 404 as an unknown id); writes go through
-``provisioning.services``.
-"""
+"""The end user's own pages: phone, forwarding and voicemail, hot-desk logins and private
+phonebook (FEA-6 … FEA-9, FEA-12)."""
 
 from __future__ import annotations
 
@@ -13,38 +7,33 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.features.forms import (
+    IMPORT_FIELD_MESSAGES,
+    HotdeskLoginForm,
+    PhonebookEntryForm,
+    PhonebookImportForm,
+)
+from portal.features.people import _calls_page, _post_action
+from portal.features.views import _account, _run
+from portal.system.common import _attempt, _form_response
+from portal.system.forms import (
+    OwnProfileForm,
+)
+from portal.system.users import _entitlement_rows
 from provisioning import services
 from provisioning.access import get_for_user, restrict
-from provisioning.errors import ApplicationError
 from provisioning.models import (
-    CallForwarding,
-    Customer,
     Device,
     HotDeskLogin,
     PhonebookEntry,
-    PickupGroup,
     Subscriber,
-    VoicemailBox,
 )
-from provisioning.permissions import PermissionDeniedError
 from telephony.entitlements import Feature, is_entitled
-
-from .forms_features import SERVICE_MESSAGES, PhonebookEntryForm
-from .forms_features_more import (
-    IMPORT_FIELD_MESSAGES,
-    ForwardingForm,
-    HotdeskLoginForm,
-    PhonebookImportForm,
-    PickupGroupForm,
-    VoicemailForm,
-)
-from .views_features import _account, _customer, _run
 
 if TYPE_CHECKING:
     from django.forms import Form
@@ -52,212 +41,47 @@ if TYPE_CHECKING:
 T = "portal/features/more/"
 
 
-def _refused(request: HttpRequest, error: ApplicationError) -> None:
-    """A refusal of a button without a form, as a message above the page, in German."""
-    template = SERVICE_MESSAGES.get(error.code)
-    messages.error(
-        request, str(template) % {"detail": error.message} if template else error.message
-    )
-
-
-def _post_action(request: HttpRequest, call: Any, done: str) -> None:
-    try:
-        call()
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ApplicationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, done)
-
-
-# Pickup groups (FEA-2) -----------------------------------------------------------------------
+# The end user's own phone ---------------------------------------------------------------------
 
 
 @login_required
-def pickup_list(request: HttpRequest, pk: Any) -> HttpResponse:
-    customer = _customer(request, pk)
-    groups = PickupGroup.objects.filter(customer=customer).prefetch_related("members")
-    return render(request, T + "pickup_list.html", {"customer": customer, "groups": groups})
-
-
-def _pickup_form(
-    request: HttpRequest, customer: Customer, group: PickupGroup | None
-) -> HttpResponse:
-    initial: dict[str, Any] = {}
-    if group is not None:
-        initial = {"name": group.name, "members": list(group.members.all())}
-    form = PickupGroupForm(
-        request.POST if request.method == "POST" else None, customer=customer, initial=initial
+def my_phone(request: HttpRequest) -> HttpResponse:
+    """An end user's number, package, entitlements and devices; they set their display name."""
+    user = _account(request)
+    subscriber = (
+        restrict(Subscriber.objects.filter(account_id=user.pk), user)
+        .select_related("site", "number", "customer")
+        .first()
+    )
+    if subscriber is None:
+        return render(request, "portal/system/my_phone.html", {"subscriber": None})
+    read_only = subscriber.customer.is_suspended
+    form = OwnProfileForm(
+        request.POST if request.method == "POST" else None,
+        initial={"display_name": subscriber.display_name},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.service_data()
-        user = _account(request)
-        saved = _run(
+        saved = _attempt(
             form,
-            lambda: (
-                services.pickup_group_update(group=group, acting_user=user, data=data)
-                if group is not None
-                else services.pickup_group_create(customer=customer, acting_user=user, data=data)
+            lambda: services.user_update_own_profile(
+                subscriber=subscriber,
+                acting_user=user,
+                display_name=form.cleaned_data["display_name"],
             ),
         )
         if saved is not None:
-            messages.success(request, _("Die Pickup-Gruppe wurde gespeichert."))
-            return redirect("portal:feature_pickup_list", pk=customer.pk)
-    return render(
-        request,
-        T + "pickup_form.html",
-        {"form": form, "customer": customer, "group": group},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-def pickup_create(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _pickup_form(request, _customer(request, pk), None)
-
-
-def _pickup_group(request: HttpRequest, pk: Any) -> tuple[PickupGroup, Customer]:
-    group = get_for_user(PickupGroup.objects.select_related("customer"), _account(request), pk)
-    return group, _customer(request, group.customer_id)
-
-
-@login_required
-def pickup_edit(request: HttpRequest, pk: Any) -> HttpResponse:
-    group, customer = _pickup_group(request, pk)
-    return _pickup_form(request, customer, group)
-
-
-@login_required
-def pickup_delete(request: HttpRequest, pk: Any) -> HttpResponse:
-    group, customer = _pickup_group(request, pk)
-    if request.method == "POST":
-        user = _account(request)
-        _post_action(
-            request,
-            lambda: services.pickup_group_delete(group=group, acting_user=user),
-            _("Die Pickup-Gruppe wurde gelöscht."),
-        )
-        return redirect("portal:feature_pickup_list", pk=customer.pk)
-    return render(
-        request,
-        T + "confirm_delete.html",
-        {
-            "customer": customer,
-            "object": group,
-            "cancel": "portal:feature_pickup_list",
-            "cancel_pk": customer.pk,
-        },
-    )
-
-
-# Forwarding and voicemail (FEA-8, FEA-9): one page per user, for admins and the user ----------
-
-
-def _calls_page(
-    request: HttpRequest, subscriber: Subscriber, template: str, back: str, context: dict[str, Any]
-) -> HttpResponse:
-    """The forwarding form and the voicemail form of ``subscriber``; ``back`` is this page."""
-    user = _account(request)
-    forwarding = CallForwarding.objects.filter(subscriber=subscriber).first()
-    box = VoicemailBox.objects.filter(subscriber=subscriber).first()
-    which = request.POST.get("form") if request.method == "POST" else None
-    customer = subscriber.customer
-    fw_form = ForwardingForm(
-        request.POST if which == "forwarding" else None,
-        subscriber=subscriber,
-        initial=ForwardingForm.initial_for(forwarding),
-        prefix="fw",
-    )
-    vm_form = VoicemailForm(
-        request.POST if which == "voicemail" else None,
-        customer=customer,
-        prefix="vm",
-        initial={
-            "enabled": subscriber.voicemail_enabled,
-            "greeting": box.greeting_id if box else None,
-            "email": box.email if box else subscriber.email,
-        },
-    )
-    if which == "forwarding" and fw_form.is_valid():
-        data = fw_form.service_data()
-        if not fw_form.errors:
-            saved = _run(
-                fw_form,
-                lambda: services.forwarding_update(
-                    subscriber=subscriber, acting_user=user, data=data
-                ),
-            )
-            if saved is not None:
-                messages.success(request, _("Die Rufumleitung wurde gespeichert."))
-                return redirect(back)
-    if which == "voicemail" and vm_form.is_valid():
-        data = vm_form.service_data()
-        saved = _run(
-            vm_form,
-            lambda: services.voicemail_update(subscriber=subscriber, acting_user=user, data=data),
-        )
-        if saved is not None:
-            messages.success(request, _("Die Voicemail-Einstellungen wurden gespeichert."))
-            return redirect(back)
-    voicemail_allowed = is_entitled(subscriber.package, Feature.VOICEMAIL)
-    context.update(
-        {
-            "subscriber": subscriber,
-            "customer": customer,
-            "fw_form": fw_form,
-            "vm_form": vm_form,
-            "pin_set": bool(box and box.has_pin),
-            "voicemail_allowed": voicemail_allowed,
-            "show_voicemail": voicemail_allowed
-            or subscriber.voicemail_enabled
-            or bool(vm_form.errors),
-            "read_only": customer.is_suspended,
-        }
-    )
-    status = 400 if fw_form.errors or vm_form.errors else 200
-    return render(request, template, context, status=status)
-
-
-@login_required
-def user_calls(request: HttpRequest, pk: Any) -> HttpResponse:
-    subscriber = get_for_user(
-        Subscriber.objects.select_related("customer", "number"), _account(request), pk
-    )
-    _customer(request, subscriber.customer_id)
-    back = request.path
-    return _calls_page(request, subscriber, T + "user_calls.html", back, {})
-
-
-# Hot-desk logins (FEA-7), admin overview -----------------------------------------------------
-
-
-@login_required
-def hotdesk_overview(request: HttpRequest, pk: Any) -> HttpResponse:
-    customer = _customer(request, pk)
-    devices = (
-        Device.objects.filter(customer=customer)
-        .select_related("site", "subscriber")
-        .prefetch_related("hotdesk_logins__subscriber__number")
-        .order_by("site__name", "label", "mac_address")
-    )
-    return render(request, T + "hotdesk.html", {"customer": customer, "devices": devices})
-
-
-@login_required
-@require_POST
-def hotdesk_logout(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _account(request)
-    login = get_for_user(
-        HotDeskLogin.objects.select_related("device", "subscriber__customer"), user, pk
-    )
-    customer = _customer(request, login.device.customer_id)
-    _post_action(
-        request,
-        lambda: services.hotdesk_logout(login=login, acting_user=user),
-        _("Die Anmeldung wurde beendet."),
-    )
-    return redirect("portal:feature_hotdesk", pk=customer.pk)
+            messages.success(request, _("Ihr Anzeigename wurde gespeichert."))
+            return redirect("portal:my_phone")
+    context = {
+        "subscriber": subscriber,
+        "form": form,
+        "read_only": read_only,
+        "entitlements": _entitlement_rows(subscriber.package),
+        "devices": restrict(Device.objects.filter(subscriber=subscriber), user).select_related(
+            "site"
+        ),
+    }
+    return _form_response(request, "portal/system/my_phone.html", context, form)
 
 
 # End users: their own settings ---------------------------------------------------------------

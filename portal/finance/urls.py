@@ -1,9 +1,10 @@
-"""Finance pages (BIL-1 … BIL-6). Every pattern with ``<uuid:pk>`` is covered by the isolation
-matrix in tests/portal/test_isolation.py."""
+"""Finance: billing runs, invoices, credit notes, exports, price lists, invoicing data, fees and
+payment methods. Included into the ``portal`` namespace; every pattern with ``<uuid:pk>`` is
+covered by the isolation matrix in tests/portal/test_isolation.py."""
 
 from django.urls import path
 
-from . import views_finance as views
+from . import pricing, views
 
 urlpatterns = [
     path("finance/", views.finance_dashboard, name="finance_dashboard"),
@@ -26,20 +27,20 @@ urlpatterns = [
     ),
     path("finance/credit-notes/", views.credit_note_list, name="finance_credit_note_list"),
     path("finance/exports/", views.export, name="finance_export"),
-    path("finance/price-lists/", views.price_list_list_view, name="finance_price_list_list"),
-    path("finance/price-lists/new/", views.price_list_create, name="finance_price_list_create"),
-    path("finance/price-lists/<uuid:pk>/", views.price_list_edit, name="finance_price_list_edit"),
-    path("finance/charges/", views.charges, name="finance_charges"),
-    path("finance/payments/", views.payment_accounts, name="finance_payment_accounts"),
-    path("finance/issuer/", views.issuer_profile, name="finance_issuer_profile"),
+    path("finance/price-lists/", pricing.price_list_list_view, name="finance_price_list_list"),
+    path("finance/price-lists/new/", pricing.price_list_create, name="finance_price_list_create"),
+    path("finance/price-lists/<uuid:pk>/", pricing.price_list_edit, name="finance_price_list_edit"),
+    path("finance/charges/", pricing.charges, name="finance_charges"),
+    path("finance/payments/", pricing.payment_accounts, name="finance_payment_accounts"),
+    path("finance/issuer/", pricing.issuer_profile, name="finance_issuer_profile"),
     path(
         "finance/issuer/resellers/",
-        views.reseller_issuer_list,
+        pricing.reseller_issuer_list,
         name="finance_reseller_issuer_list",
     ),
     path(
         "finance/issuer/resellers/<uuid:pk>/",
-        views.reseller_issuer,
+        pricing.reseller_issuer,
         name="finance_reseller_issuer",
     ),
 ]

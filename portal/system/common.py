@@ -1,0 +1,232 @@
+"""What the system pages share: the access of an account to one customer's system, fetching through
+the chokepoint, pagination and form helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from portal.refusals import apply_system_error, apply_validation_error
+from provisioning import audit, selectors
+from provisioning.access import get_for_user, restrict, visible_customers
+from provisioning.errors import ApplicationError
+from provisioning.models import (
+    CUSTOMER_ROLES,
+    Customer,
+    Role,
+    Site,
+    Subscriber,
+)
+from provisioning.permissions import (
+    PermissionDeniedError,
+    can_manage_users,
+    can_set_up_system,
+)
+
+if TYPE_CHECKING:
+    from provisioning.models import Account
+
+
+T = TypeVar("T")
+
+PAGE_SIZE = 50
+FREE_EXTENSIONS = 200
+READ_ROLES = frozenset(
+    {Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE, Role.RESELLER_ADMIN, Role.CUSTOMER_ADMIN}
+)
+
+
+# Helpers --------------------------------------------------------------------------------------
+
+
+def _account(request: HttpRequest) -> Account:
+    return request.user  # type: ignore[return-value]
+
+
+def _ensure(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def may_read_system(account: Account) -> bool:
+    """Staff, finance, reseller admins and customer admins read a customer's system."""
+    return account.role in READ_ROLES
+
+
+@dataclass(frozen=True)
+class SystemAccess:
+    """What the current account may do with one customer's system (for views and templates)."""
+
+    customer: Customer
+    may_setup: bool
+    may_manage: bool
+    read_only: bool  # suspended, and the account is one of the customer's own
+
+    @property
+    def may_change_setup(self) -> bool:
+        return self.may_setup and not self.read_only
+
+    @property
+    def may_change_users(self) -> bool:
+        return self.may_manage and not self.read_only
+
+
+def _access(account: Account, customer: Customer) -> SystemAccess:
+    _ensure(may_read_system(account))
+    return SystemAccess(
+        customer=customer,
+        may_setup=can_set_up_system(account, customer),
+        may_manage=can_manage_users(account, customer),
+        read_only=customer.is_suspended and account.role in CUSTOMER_ROLES,
+    )
+
+
+def _customer(request: HttpRequest, pk: Any) -> tuple[Customer, SystemAccess]:
+    user = _account(request)
+    customer = get_for_user(visible_customers(user), user, pk)
+    return customer, _access(user, customer)
+
+
+def _owned(request: HttpRequest, queryset: QuerySet[Any], pk: Any) -> tuple[Any, SystemAccess]:
+    """One object of a customer's system (404 when not visible) and the account's rights."""
+    user = _account(request)
+    obj = get_for_user(queryset.select_related("customer__reseller"), user, pk)
+    return obj, _access(user, obj.customer)
+
+
+def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    user = _account(request)
+    if user.is_platform:
+        audit.record_access(actor=user, instances=page.object_list)
+    return page
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _attempt(
+    form: BaseForm, action: Callable[[], T], messages_: dict[str, Any] | None = None
+) -> T | None:
+    """Run a service for a valid form; None (and the refusal on the form) when refused."""
+    try:
+        return action()
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ApplicationError as error:
+        apply_system_error(form, error, messages_)
+    except ValidationError as error:
+        apply_validation_error(form, error)
+    return None
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
+    """Run a service without a form (delete, activate, confirm); the outcome as a message."""
+    try:
+        action()
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ApplicationError as error:
+        from portal.system.forms import SYSTEM_MESSAGES
+
+        messages.error(request, str(SYSTEM_MESSAGES.get(error.code, error.message)))
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _confirm_delete(
+    request: HttpRequest,
+    *,
+    customer: Customer,
+    access: Any,
+    delete: Callable[[], Any],
+    done: str,
+    title: str,
+    question: str,
+    cancel_url: str,
+    success_url: str,
+    failure_url: str | None = None,
+) -> HttpResponse:
+    """GET asks for confirmation; POST runs ``delete`` through its service and redirects to
+    ``success_url`` (or ``failure_url`` when the service refused, with its message)."""
+    if request.method == "POST":
+        deleted = _run(request, delete, done)
+        return redirect(success_url if deleted else (failure_url or success_url))
+    return render(
+        request,
+        "portal/system/confirm_delete.html",
+        {
+            "customer": customer,
+            "access": access,
+            "title": title,
+            "question": question,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _form_response(
+    request: HttpRequest, template: str, context: dict[str, Any], form: BaseForm
+) -> HttpResponse:
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _sites(user: Account, customer: Customer) -> QuerySet[Site]:
+    return restrict(Site.objects.filter(customer=customer), user).order_by("name")
+
+
+def _site_of(user: Account, customer: Customer, site_id: Any) -> Site | None:
+    """A site of this customer by id from a query parameter, or None (never a foreign one)."""
+    if not site_id:
+        return None
+    try:
+        return get_for_user(_sites(user, customer), user, site_id)
+    except Http404:
+        return None
+
+
+def _extension_choices(site: Site | None) -> list[tuple[str, str]]:
+    if site is None:
+        return []
+    return [
+        (number.extension, f"{number.extension} ({number.e164})")
+        for number in selectors.free_numbers(site=site, limit=FREE_EXTENSIONS)
+    ]
+
+
+def _site_rows(user: Account, customer: Customer) -> QuerySet[Site]:
+    return (
+        _sites(user, customer)
+        .select_related("trunk")
+        .annotate(
+            user_count=Count("subscribers", distinct=True),
+            device_count=Count("devices", distinct=True),
+            block_count=Count("trunk__number_blocks", distinct=True),
+        )
+    )
+
+
+def _pending_notices(user: Account, customer: Customer) -> QuerySet[Subscriber]:
+    users = restrict(Subscriber.objects.filter(customer=customer), user)
+    return selectors.users_needing_emergency_notice(users).select_related("site", "number")

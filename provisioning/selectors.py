@@ -1,5 +1,5 @@
-"""Reads that cross relations (ENGINEERING §2). Callers pass querysets already restricted by the
-access chokepoint, or objects fetched through it."""
+"""Reads that cross relations (docs/architecture.md). Callers pass querysets already restricted
+by the access chokepoint, or objects fetched through it."""
 
 from __future__ import annotations
 

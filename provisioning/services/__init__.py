@@ -1,4 +1,4 @@
-"""Every write of provisioning goes through a service function (ENGINEERING §2)."""
+"""Every write of provisioning goes through a service function (docs/architecture.md)."""
 
 from .features import (
     audio_delete,

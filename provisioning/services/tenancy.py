@@ -1,4 +1,4 @@
-"""Every write to the tenant tree, accounts and API keys (ENGINEERING §2).
+"""Every write to the tenant tree, accounts and API keys (docs/architecture.md).
 
 Each service is keyword-only, runs in one transaction, checks the acting account's rights and
 writes its audit entry. The REST API, the portal, the Django admin and the commands all call

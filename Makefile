@@ -25,9 +25,9 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Run the tests (on PostgreSQL when DATABASE_URL is set, else SQLite).
+## Run the tests in two processes (on PostgreSQL when DATABASE_URL is set, else SQLite).
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

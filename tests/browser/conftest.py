@@ -1,7 +1,42 @@
+"""Shared set-up of the browser tests: headless Chromium (the system's, see
+``tests.realservices.require_chromium``) driven by Playwright's sync API."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.realservices import require_chromium
 
 # pytest-django's live_server runs in a thread while Playwright's sync API drives an event
 # loop in the test thread; Django refuses ORM calls from such a thread unless told otherwise.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """One headless Chromium per test (skipped locally, failed in CI, when it is missing)."""
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()

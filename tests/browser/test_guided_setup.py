@@ -5,7 +5,6 @@ adds a user (LIC-1, LIC-3, TRK-1, TRK-2, LIC-4)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,35 +12,10 @@ import pytest
 from provisioning import services
 from provisioning.models import AuditEvent, NumberBlock, Subscriber, Trunk
 from tests.factories import PASSWORD, build_world, site_data, trunk_data, unique_base_number
-from tests.realservices import require_chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TRUNK_PASSWORD = "sip-Passwort-0815"
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 def _login(page, base_url: str, username: str) -> None:  # type: ignore[no-untyped-def]

@@ -3,41 +3,13 @@ trace for a Sunday call shows the night target (FEA-1, FEA-3, FEA-4) — in head
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from provisioning import services
 from provisioning.models import HuntGroup
 from tests.factories import PASSWORD, build_system, build_world, user_data
-from tests.realservices import require_chromium
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 def test_admin_builds_ivr_with_night_service_and_traces_a_sunday_call(live_server, browser) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from django import forms, template
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from portal.shell.nav import active_key, build_nav
+from portal.shell.nav import active_key, build_customer_nav, build_nav
 
 register = template.Library()
 
@@ -20,6 +20,20 @@ def portal_nav(context: template.Context) -> dict[str, Any]:
         return {"items": [], "active": None}
     items = build_nav(request.user)
     return {"items": items, "active": active_key(request.path, items)}
+
+
+@register.inclusion_tag("portal/_customer_nav.html", takes_context=True)
+def customer_nav(context: template.Context, customer: Any, active: str = "") -> dict[str, Any]:
+    """The areas of ``customer`` the current account may open, ``active`` marked."""
+    request: HttpRequest | None = context.get("request")
+    user = getattr(request, "user", None)
+    if customer is None or not getattr(user, "is_authenticated", False):
+        return {"items": []}
+    return {
+        "items": build_customer_nav(user, customer),  # type: ignore[arg-type]
+        "active": active,
+        "customer": customer,
+    }
 
 
 @register.filter

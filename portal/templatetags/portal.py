@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from portal.shell.nav import active_key, build_customer_nav, build_nav
+from provisioning import permissions
 
 register = template.Library()
 
@@ -34,6 +35,14 @@ def customer_nav(context: template.Context, customer: Any, active: str = "") -> 
         "active": active,
         "customer": customer,
     }
+
+
+@register.filter
+def may_view_network_checks(user: Any) -> bool:
+    """The rule the network check pages ask, for templates that link to them."""
+    return bool(getattr(user, "is_authenticated", False)) and permissions.can_view_network_checks(
+        user
+    )
 
 
 @register.filter

@@ -204,7 +204,9 @@ def _trunk_create_form(request: HttpRequest, site: Site) -> tuple[TrunkForm, Tru
     user = _account(request)
     form = TrunkForm(
         request.POST if request.method == "POST" else None,
-        instance=Trunk(site=site, customer=site.customer),
+        # By id: assigning ``site=`` would cache this unsaved trunk as ``site.trunk``, and the
+        # site would look as if it had its trunk already.
+        instance=Trunk(site_id=site.pk, customer=site.customer),
         initial={
             "emergency_street": site.street,
             "emergency_postal_code": site.postal_code,

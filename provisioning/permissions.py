@@ -10,7 +10,7 @@ from .errors import ApplicationError
 from .models import Role
 
 if TYPE_CHECKING:
-    from .models import Account, Customer, Reseller
+    from .models import Account, Customer, Reseller, Site
 
 
 class PermissionDeniedError(ApplicationError):
@@ -62,6 +62,27 @@ def can_set_up_system(account: Account, customer: Customer) -> bool:
 
 def can_assign_demo_license(account: Account) -> bool:
     return account.role == Role.PLATFORM_STAFF
+
+
+def can_read_system(account: Account) -> bool:
+    """A customer's telephone system (sites, trunks, users, devices, licenses) is read by
+    staff, finance, reseller admins and customer admins (scoping does the rest)."""
+    return account.role in {
+        Role.PLATFORM_STAFF,
+        Role.PLATFORM_FINANCE,
+        Role.RESELLER_ADMIN,
+        Role.CUSTOMER_ADMIN,
+    }
+
+
+def can_view_network_checks(account: Account) -> bool:
+    """Results are for staff, resellers and the customer admin (scoping does the rest)."""
+    return account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN, Role.CUSTOMER_ADMIN}
+
+
+def can_manage_check_tokens(account: Account, site: Site) -> bool:
+    """Staff and the customer's reseller create and revoke a site's check token."""
+    return can_set_up_system(account, site.customer)
 
 
 def can_manage_users(account: Account, customer: Customer) -> bool:

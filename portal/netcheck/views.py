@@ -26,12 +26,13 @@ from django.views.decorators.http import require_POST
 from provisioning import netcheck_report, services
 from provisioning.access import get_for_user, restrict, visible_customers
 from provisioning.models import NetworkCheck, Site, SiteCheckToken
-from provisioning.permissions import PermissionDeniedError
-from provisioning.services.netchecks import (
+from provisioning.permissions import (
+    PermissionDeniedError,
     can_manage_check_tokens,
+    can_set_up_system,
     can_view_network_checks,
-    platform_thresholds,
 )
+from provisioning.services.netchecks import platform_thresholds
 
 if TYPE_CHECKING:
     from provisioning.models import Account
@@ -46,10 +47,6 @@ def _account(request: HttpRequest) -> Account:
 def _ensure(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _may_manage_tokens(user: Account) -> bool:
-    return user.role in {"platform_staff", "reseller_admin"}
 
 
 # Overview and go-live checklist ---------------------------------------------------------------
@@ -89,7 +86,7 @@ def golive(request: HttpRequest, pk: str) -> HttpResponse:
     sites = restrict(Site.objects.filter(customer=customer), user).order_by("name", "pk")
     rows = services.sites_with_readiness(sites)
     active_tokens = {}
-    may_manage = _may_manage_tokens(user)
+    may_manage = can_set_up_system(user, customer)  # can_manage_check_tokens for its sites
     if may_manage:
         for token in restrict(
             SiteCheckToken.objects.filter(site__customer=customer, revoked_at__isnull=True), user

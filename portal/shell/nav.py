@@ -17,15 +17,17 @@ from provisioning.models import Role
 from provisioning.permissions import (
     can_manage_api_keys,
     can_manage_resellers,
+    can_manage_users,
     can_read_audit_log,
     can_read_resellers,
+    can_read_system,
+    can_view_network_checks,
 )
-from provisioning.services.netchecks import can_view_network_checks
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from provisioning.models import Account
+    from provisioning.models import Account, Customer
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,30 @@ def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
         items.append(NavItem("profile", _("Mein Profil"), reverse("portal:profile")))
     if may_use_admin_site(user):
         items.append(NavItem("admin", _("Django-Admin"), reverse("admin:index")))
+    return items
+
+
+def build_customer_nav(account: Account, customer: Customer) -> list[NavItem]:
+    """The areas of one customer ``account`` may open, for the customer's own navigation on its
+    data, telephone system, call features and network check pages. Each area asks the rule its
+    view asks, so a tab is shown exactly when its page opens."""
+    args = [customer.pk]
+    items = [
+        NavItem(
+            "customer",
+            _("Unternehmen") if account.customer_id else _("Kunde"),
+            reverse("portal:customer_detail", args=args),
+        )
+    ]
+    if can_read_system(account):
+        url = reverse("portal:system_overview", args=args)
+        items.append(NavItem("system", _("Telefonanlage"), url))
+    if can_manage_users(account, customer):
+        url = reverse("portal:feature_overview", args=args)
+        items.append(NavItem("features", _("Funktionen"), url))
+    if can_view_network_checks(account):
+        url = reverse("portal:netcheck_golive", args=args)
+        items.append(NavItem("netcheck", _("Netzwerkprüfung"), url))
     return items
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, ForeignObjectRel, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -190,11 +190,17 @@ def api_key_revoke(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 def _field_label(object_type: str, name: str) -> str:
+    """The reader's name of a changed field. A relation kept on another model (a hunt group's
+    members, a menu's options) has no name of its own: it is named by the model it points to."""
     try:
-        model = apps.get_model(object_type)
-        return str(model._meta.get_field(name).verbose_name)
+        field = apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return name
+    if isinstance(field, ForeignObjectRel):
+        related = field.related_model._meta
+        many = field.one_to_many or field.many_to_many
+        return str(related.verbose_name_plural if many else related.verbose_name)
+    return str(getattr(field, "verbose_name", None) or name)
 
 
 def _type_label(object_type: str) -> str:

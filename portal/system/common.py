@@ -23,13 +23,13 @@ from provisioning.errors import ApplicationError
 from provisioning.models import (
     CUSTOMER_ROLES,
     Customer,
-    Role,
     Site,
     Subscriber,
 )
 from provisioning.permissions import (
     PermissionDeniedError,
     can_manage_users,
+    can_read_system,
     can_set_up_system,
 )
 
@@ -41,9 +41,6 @@ T = TypeVar("T")
 
 PAGE_SIZE = 50
 FREE_EXTENSIONS = 200
-READ_ROLES = frozenset(
-    {Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE, Role.RESELLER_ADMIN, Role.CUSTOMER_ADMIN}
-)
 
 
 # Helpers --------------------------------------------------------------------------------------
@@ -56,11 +53,6 @@ def _account(request: HttpRequest) -> Account:
 def _ensure(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def may_read_system(account: Account) -> bool:
-    """Staff, finance, reseller admins and customer admins read a customer's system."""
-    return account.role in READ_ROLES
 
 
 @dataclass(frozen=True)
@@ -82,7 +74,7 @@ class SystemAccess:
 
 
 def _access(account: Account, customer: Customer) -> SystemAccess:
-    _ensure(may_read_system(account))
+    _ensure(can_read_system(account))
     return SystemAccess(
         customer=customer,
         may_setup=can_set_up_system(account, customer),

@@ -205,7 +205,10 @@ class NumberBlockForm(forms.Form):
         if trunks is None:
             del self.fields["trunk"]
         else:
-            self.fields["trunk"].queryset = trunks  # type: ignore[attr-defined]
+            field = self.fields["trunk"]
+            field.queryset = trunks  # type: ignore[attr-defined]
+            # A block always belongs to a trunk: no empty choice the form would then refuse.
+            field.empty_label = None  # type: ignore[attr-defined]
 
     def clean_base_number(self) -> str:
         value: str = self.cleaned_data["base_number"]

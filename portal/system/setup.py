@@ -204,7 +204,9 @@ def _trunk_create_form(request: HttpRequest, site: Site) -> tuple[TrunkForm, Tru
     user = _account(request)
     form = TrunkForm(
         request.POST if request.method == "POST" else None,
-        instance=Trunk(site=site, customer=site.customer),
+        # By id: assigning ``site=`` would cache this unsaved trunk as ``site.trunk``, and the
+        # site would look as if it had its trunk already.
+        instance=Trunk(site_id=site.pk, customer=site.customer),
         initial={
             "emergency_street": site.street,
             "emergency_postal_code": site.postal_code,
@@ -272,17 +274,34 @@ def _trunks(user: Account, customer: Customer) -> QuerySet[Trunk]:
     return restrict(Trunk.objects.filter(customer=customer), user).select_related("site")
 
 
+def _next_trunk(user: Account, customer: Customer, trunks: QuerySet[Trunk]) -> Any:
+    """The trunk the next block most likely belongs to: the first without numbers, else the
+    one that got the newest block, else the first."""
+    trunk = trunks.filter(number_blocks__isnull=True).order_by("site__name", "pk").first()
+    if trunk is not None:
+        return trunk.pk
+    newest = (
+        restrict(NumberBlock.objects.filter(customer=customer), user)
+        .order_by("-created_at", "-pk")
+        .values_list("trunk_id", flat=True)
+        .first()
+    )
+    if newest is not None:
+        return newest
+    first = trunks.order_by("site__name", "pk").first()
+    return first.pk if first else None
+
+
 @login_required
 def setup_numbers(request: HttpRequest, pk: str) -> HttpResponse:
     """Step 4: number blocks of the trunks (TRK-2)."""
     customer, access = _setup_access(request, pk)
     user = _account(request)
     trunks = _trunks(user, customer)
-    first_empty = trunks.filter(number_blocks__isnull=True).first()
     form = NumberBlockForm(
         request.POST if request.method == "POST" else None,
         trunks=trunks,
-        initial={"trunk": first_empty.pk if first_empty else None},
+        initial={"trunk": _next_trunk(user, customer, trunks)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -37,6 +37,7 @@ from provisioning.permissions import (
     can_create_customers,
     can_edit_customer,
     can_manage_resellers,
+    can_read_system,
 )
 
 if TYPE_CHECKING:
@@ -102,7 +103,11 @@ def customer_detail(request: HttpRequest, pk: str) -> HttpResponse:
     return render(
         request,
         "portal/customers/detail.html",
-        {"customer": customer, "may_edit": can_edit_customer(user, customer)},
+        {
+            "customer": customer,
+            "may_edit": can_edit_customer(user, customer),
+            "may_read_system": can_read_system(user),
+        },
     )
 
 

@@ -34,11 +34,10 @@ from ..models import (
     CheckStatus,
     MeasurementClass,
     NetworkCheck,
-    Role,
     Site,
     SiteCheckToken,
 )
-from ..permissions import can_set_up_system, ensure
+from ..permissions import can_manage_check_tokens, ensure
 from ._common import audited_create, audited_update
 
 if TYPE_CHECKING:
@@ -210,19 +209,6 @@ def parse_timestamp(text: str) -> datetime:
     if timezone.is_naive(value):
         value = value.replace(tzinfo=UTC)
     return value
-
-
-# Who may do what ------------------------------------------------------------------------------
-
-
-def can_manage_check_tokens(account: Account, site: Site) -> bool:
-    """Staff and the customer's reseller create and revoke a site's check token."""
-    return can_set_up_system(account, site.customer)
-
-
-def can_view_network_checks(account: Account) -> bool:
-    """Results are for staff, resellers and the customer admin (scoping does the rest)."""
-    return account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN, Role.CUSTOMER_ADMIN}
 
 
 # Site check tokens ----------------------------------------------------------------------------

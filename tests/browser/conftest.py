@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.factories import PASSWORD
 from tests.realservices import require_chromium
 
 # pytest-django's live_server runs in a thread while Playwright's sync API drives an event
@@ -40,3 +41,12 @@ def browser() -> Iterator[Any]:
     finally:
         chromium.close()
         playwright.stop()
+
+
+def login(page, base_url: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Log in through the login form and wait for the dashboard."""
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

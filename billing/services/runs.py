@@ -27,6 +27,7 @@ from provisioning.errors import ApplicationError
 from provisioning.models import Account, AuditAction, AuditEvent
 from provisioning.permissions import ensure
 
+from ..background import enqueue
 from ..bulk import insert_rows
 from ..models import (
     BillingRun,
@@ -111,14 +112,7 @@ def billing_run_start(
         month=month, acting_user=acting_user, issue_invoices=issue_invoices
     )
     if run.state != RunState.DONE:
-        run_id = str(run.pk)
-
-        def enqueue() -> None:
-            from ..tasks import execute_billing_run
-
-            execute_billing_run.delay(run_id)
-
-        transaction.on_commit(enqueue)
+        enqueue("execute_billing_run", str(run.pk))
     return run
 
 

@@ -47,7 +47,6 @@ FINANCE_MESSAGES: dict[str, Any] = {
     "not_correctable": _("Nur eine ausgestellte Rechnung kann gutgeschrieben werden."),
     "unknown_position": _("Diese Position gibt es auf der Rechnung nicht."),
     "already_credited": _("Diese Positionen wurden bereits gutgeschrieben."),
-    "issuer_required": _("Ein DATEV-Stapel gilt für genau einen Rechnungssteller."),
     "invalid_validity": _("„gültig bis“ liegt vor „gültig ab“."),
     "price_missing": _("Bitte geben Sie für jede monatliche Position einen Preis an."),
     "prices_incomplete": _("Bitte geben Sie für jede monatliche Position einen Preis an."),
@@ -145,17 +144,15 @@ class CreditNoteForm(forms.Form):
 class ExportForm(forms.Form):
     month = MonthField(label=_("Leistungsmonat"))
     issuer = forms.ChoiceField(label=_("Rechnungssteller"))
-    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES)
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=FORMAT_CHOICES,
+        help_text=_("DATEV für alle Rechnungssteller: ein ZIP mit einem Stapel je Steller."),
+    )
 
     def __init__(self, *args: Any, issuers: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].choices = [("all", _("alle")), *issuers]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("format") == "datev" and data.get("issuer") == "all":
-            self.add_error("issuer", FINANCE_MESSAGES["issuer_required"])
-        return data
 
 
 class _BankFieldsMixin:

@@ -28,6 +28,7 @@ from billing.models import (
     PriceListKind,
     RunState,
 )
+from billing.money import previous_month
 from billing.permissions import (
     can_edit_platform_issuer,
     can_edit_retail_prices,
@@ -501,24 +502,19 @@ def export(request: HttpRequest) -> HttpResponse:
     issuers = [(PLATFORM, _("Plattform"))] + [
         (str(r.pk), r.company_name) for r in visible_resellers(account).order_by("company_name")
     ]
-    form = ExportForm(request.GET or None, issuers=issuers)
+    form = ExportForm(
+        request.GET or None, issuers=issuers, initial={"month": f"{previous_month(today()):%Y-%m}"}
+    )
     if form.is_bound and form.is_valid():
         month = form.cleaned_data["month"]
         issuer = form.cleaned_data["issuer"]
         kind = form.cleaned_data["format"]
-        invoices = invoices_for_export(month=month, issuer_key=None if issuer == "all" else issuer)
-        if kind == "datev":
-            body = exports.datev_export(invoices, month=month, issuer_key=issuer)
-            name = exports.datev_filename(month, issuer)
-            content_type = "text/csv; charset=windows-1252"
-        elif kind == "csv":
-            body = exports.csv_export(invoices)
-            name = f"rechnungen_{month:%Y-%m}.csv"
-            content_type = "text/csv; charset=utf-8"
-        else:
-            body = exports.pdf_zip(invoices)
-            name = f"rechnungen_{month:%Y-%m}.zip"
-            content_type = "application/zip"
+        invoices = invoices_for_export(
+            month=month, issuer_key=None if issuer == exports.ALL_ISSUERS else issuer
+        )
+        body, name, content_type = exports.export_file(
+            invoices, month=month, issuer_key=issuer, kind=kind
+        )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

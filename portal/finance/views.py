@@ -56,6 +56,7 @@ from portal.finance.forms import (
     CreditNoteForm,
     ExportForm,
     InvoiceFilterForm,
+    issuer_editor_roles,
 )
 from portal.shell.nav import FINANCE_READERS
 from provisioning import audit
@@ -177,6 +178,16 @@ def _form_status(form: BaseForm) -> int:
     return 400 if form.errors else 200
 
 
+def _issuer_notice(account: Account) -> dict[str, Any]:
+    """For the warning while the platform's invoicing data is missing: whether ``account`` may
+    enter it (then a link), else which role to ask."""
+    return {
+        "issuer_ready": platform_issuer_ready(),
+        "may_set_issuer": may_set_issuer_profile(account),
+        "issuer_editors": issuer_editor_roles(),
+    }
+
+
 def _tabs(account: Account) -> list[tuple[str, str, str]]:
     """The finance section's sub-navigation: (key, label, url name)."""
     tabs = []
@@ -265,8 +276,7 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
         "draft_count": counts["drafts"],
         "invalid_count": counts["invalid"],
         "runs": billing_run_list(account=account)[:3],
-        "may_set_issuer": may_set_issuer_profile(account),
-        "issuer_ready": platform_issuer_ready(),
+        **_issuer_notice(account),
     }
     return _render(request, "dashboard.html", "dashboard", context)
 
@@ -454,7 +464,12 @@ def run_list(request: HttpRequest) -> HttpResponse:
                     "problems": plan.problems,
                     "total": money(sum(int(p.net * 100) for p in plan.invoices)),
                 }
-    context = {"form": form, "runs": billing_run_list(account=account), "preview": preview}
+    context = {
+        "form": form,
+        "runs": billing_run_list(account=account),
+        "preview": preview,
+        **_issuer_notice(account),
+    }
     status = _form_status(form)
     return _render(request, "run_list.html", "runs", context, status)
 

@@ -175,6 +175,26 @@ def test_run_refused_without_issuer_profile(world: World, portal: Portal) -> Non
     assert response.status_code == 400 and "Rechnungssteller" in response.content.decode()
 
 
+def test_missing_issuer_data_names_who_fixes_it(world: World, portal: Portal) -> None:
+    """Finance cannot enter the platform's invoicing data: the warning names the role that
+    can (platform operations) instead of a dead end; staff get the link."""
+    issuer_url = reverse("portal:finance_issuer_profile")
+    assert portal(world.finance).get(issuer_url).status_code == 403
+    for url in (reverse("portal:finance_dashboard"), reverse("portal:finance_run_list")):
+        body = portal(world.finance).get(url).content.decode()
+        assert 'id="issuer-missing"' in body, url
+        notice = body.split('id="issuer-missing"', 1)[1].split("</div>", 1)[0]
+        assert "Plattform-Betrieb" in notice and issuer_url not in notice, url
+        staff = portal(world.staff).get(url).content.decode()
+        notice = staff.split('id="issuer-missing"', 1)[1].split("</div>", 1)[0]
+        assert f'href="{issuer_url}"' in notice, url
+    refused = portal(world.finance).post(
+        reverse("portal:finance_run_list"), {"month": "2026-10", "action": "start"}
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "Plattform-Betrieb" in text
+
+
 def test_exports(billed: World, portal: Portal) -> None:
     url = reverse("portal:finance_export")
     assert portal(billed.reseller_admin_a).get(url).status_code == 403

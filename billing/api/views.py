@@ -43,6 +43,7 @@ from ..permissions import (
     can_set_issuer_profile,
     can_write_price_lists,
 )
+from ..problems import described
 from ..selectors import invoices_for_export, issuer_profile_of, without_foreign_drafts
 from .serializers import (
     BillingRunCreateSerializer,
@@ -146,7 +147,7 @@ class BillingRunViewSet(
                     "month": f"{month:%Y-%m}",
                     "dry_run": True,
                     "invoices": [p.as_dict() for p in plan.invoices],
-                    "problems": plan.problems,
+                    "problems": [described(problem) for problem in plan.problems],
                 }
             )
         run = services.billing_run_start(

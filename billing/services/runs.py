@@ -41,6 +41,7 @@ from ..models import (
 from ..money import previous_month
 from ..permissions import can_run_billing
 from ..planning import Plan, PlannedInvoice, plan_month
+from ..problems import einvoice_invalid
 from .invoices import (
     audit_rows_created,
     customer_party,
@@ -197,8 +198,11 @@ def _execute(run: BillingRun, *, progress: Progress | None) -> None:
 
         issue_drafts(drafts, acting_user=run.started_by, on_batch=issued)
         problems = list(plan.problems) + [
-            f"{inv.buyer.get('name', '')}: e-invoice fails "
-            + ", ".join(sorted({e["rule"] for e in inv.validation_errors}))
+            einvoice_invalid(
+                buyer=inv.buyer.get("name", ""),
+                rules=(e["rule"] for e in inv.validation_errors),
+                invoice_id=str(inv.pk),
+            )
             for inv in invalid
         ]
         BillingRun.objects.filter(pk=run.pk).update(problems=problems)

@@ -40,6 +40,7 @@ from billing.permissions import (
     can_run_billing,
     can_write_price_lists,
 )
+from billing.problems import problem_text
 from billing.selectors import (
     billing_run_list,
     billing_run_progress,
@@ -461,7 +462,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
                         }
                         for planned in plan.invoices
                     ],
-                    "problems": plan.problems,
+                    "problems": [problem_text(problem) for problem in plan.problems],
                     "total": money(sum(int(p.net * 100) for p in plan.invoices)),
                 }
     context = {

@@ -1,5 +1,5 @@
-"""Finance exports of a month (BIL-6): a DATEV "EXTF" booking batch per issuer, a plain CSV of
-invoices and lines, and a ZIP of all invoice PDFs."""
+"""Finance exports of a month (BIL-6): a DATEV "EXTF" booking batch per issuer (all issuers: a
+ZIP of their batches), a plain CSV of invoices and lines, and a ZIP of all invoice PDFs."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ import datetime as dt
 import io
 import zipfile
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import PLATFORM, Invoice, InvoiceLine, IssuerProfile
 from .money import euros, last_day
+
+ALL_ISSUERS = "all"
+"""The issuer choice of an export that covers every issuer."""
 
 DATEV_COLUMNS = [
     "Umsatz (ohne Soll/Haben-Kz)",
@@ -147,3 +151,53 @@ def pdf_zip(invoices: QuerySet[Invoice]) -> bytes:
             safe = "".join(ch if ch.isalnum() or ch in " -_." else "_" for ch in folder)
             archive.writestr(f"{safe}/{invoice.number}.pdf", bytes(invoice.pdf))
     return buffer.getvalue()
+
+
+def datev_zip(
+    invoices: QuerySet[Invoice], *, month: dt.date, now: dt.datetime | None = None
+) -> bytes:
+    """The DATEV batches of every issuer in one ZIP (DATEV takes one batch per client): the
+    platform's always, each reseller's that issued documents in the month."""
+    now = now or timezone.now()
+    resellers = sorted(
+        set(invoices.exclude(issuer_key=PLATFORM).values_list("issuer_key", flat=True))
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for issuer_key in [PLATFORM, *resellers]:
+            archive.writestr(
+                datev_filename(month, issuer_key),
+                datev_export(invoices, month=month, issuer_key=issuer_key, now=now),
+            )
+    return buffer.getvalue()
+
+
+class ExportFile(NamedTuple):
+    body: bytes
+    filename: str
+    content_type: str
+
+
+def export_file(
+    invoices: QuerySet[Invoice], *, month: dt.date, issuer_key: str, kind: str
+) -> ExportFile:
+    """The download of one export (``kind`` datev, csv or zip) of ``invoices`` (those of
+    ``issuer_key`` or, for :data:`ALL_ISSUERS`, of every issuer); the API and the portal
+    both answer with this."""
+    if kind == "datev":
+        if issuer_key == ALL_ISSUERS:
+            return ExportFile(
+                datev_zip(invoices, month=month),
+                f"EXTF_Buchungsstapel_{month:%Y-%m}.zip",
+                "application/zip",
+            )
+        return ExportFile(
+            datev_export(invoices, month=month, issuer_key=issuer_key),
+            datev_filename(month, issuer_key),
+            "text/csv; charset=windows-1252",
+        )
+    if kind == "csv":
+        return ExportFile(
+            csv_export(invoices), f"rechnungen_{month:%Y-%m}.csv", "text/csv; charset=utf-8"
+        )
+    return ExportFile(pdf_zip(invoices), f"rechnungen_{month:%Y-%m}.zip", "application/zip")

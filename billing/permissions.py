@@ -60,7 +60,11 @@ def can_set_issuer_profile(account: Account, reseller: Reseller | None) -> bool:
     )
 
 
+PLATFORM_ISSUER_EDITORS = frozenset({Role.PLATFORM_STAFF})
+"""The roles that enter the platform's own invoicing data (named to whoever else needs it)."""
+
+
 def can_edit_platform_issuer(account: Account) -> bool:
     """The platform's own name, address, VAT id and bank account in the portal and the API:
     platform staff (finance reads them)."""
-    return account.role == Role.PLATFORM_STAFF
+    return account.role in PLATFORM_ISSUER_EDITORS

@@ -17,6 +17,7 @@ from .models import MONTHLY_ITEMS, InvoiceKind, OneTimeCharge, PriceItem
 from .money import BERLIN, month_bounds
 from .peaks import billable_quantities, peak_quantities
 from .pricing import price_book
+from .problems import Problem, distinct, retail_price_missing, wholesale_price_missing
 
 
 class PlannedLine(NamedTuple):
@@ -69,7 +70,8 @@ class PlannedInvoice:
 class Plan:
     month: dt.date
     invoices: list[PlannedInvoice]
-    problems: list[str]
+    problems: list[Problem]
+    """Why some buyers get no invoice, as data (``billing.problems``)."""
     resellers: dict[uuid.UUID, Reseller]
     customers: dict[uuid.UUID, Customer]
 
@@ -115,7 +117,7 @@ def plan_month(month: dt.date) -> Plan:
         r.pk: r for r in Reseller.objects.filter(pk__in={c.reseller_id for c in customers.values()})
     }
     book = price_book(month, reseller_ids=resellers)
-    problems: list[str] = []
+    problems: list[Problem] = []
     invoices: list[PlannedInvoice] = []
     by_reseller: dict[uuid.UUID, list[Customer]] = defaultdict(list)
     for customer in customers.values():
@@ -143,7 +145,11 @@ def plan_month(month: dt.date) -> Plan:
                 price = book.wholesale_price(reseller.pk, item)
                 if price is None:
                     wholesale_ok = False
-                    problems.append(f"no wholesale price for {item} ({reseller.company_name})")
+                    problems.append(
+                        wholesale_price_missing(
+                            item=item, reseller=reseller.company_name, reseller_id=str(reseller.pk)
+                        )
+                    )
                 else:
                     wholesale.lines.append(
                         PlannedLine(
@@ -154,8 +160,13 @@ def plan_month(month: dt.date) -> Plan:
                 if retail_price is None:
                     retail_ok = False
                     problems.append(
-                        f"no retail price for {item} of {reseller.company_name} "
-                        f"({customer.company_name})"
+                        retail_price_missing(
+                            item=item,
+                            reseller=reseller.company_name,
+                            reseller_id=str(reseller.pk),
+                            customer=customer.company_name,
+                            customer_id=str(customer.pk),
+                        )
                     )
                 else:
                     retail.lines.append(
@@ -168,7 +179,7 @@ def plan_month(month: dt.date) -> Plan:
     return Plan(
         month=month,
         invoices=invoices,
-        problems=sorted(set(problems)),
+        problems=distinct(problems),
         resellers=resellers,
         customers=customers,
     )

@@ -26,6 +26,7 @@ from .models import (
 )
 from .money import month_bounds, next_month
 from .pricing import in_force
+from .problems import described
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -144,7 +145,8 @@ def billing_run_list(*, account: Account) -> QuerySet[BillingRun]:
 
 
 def billing_run_progress(run: BillingRun) -> dict[str, Any]:
-    """State and progress of a run, for a progress bar (polled by the portal)."""
+    """State and progress of a run, for a progress bar (polled by the portal); its problems
+    as data with their text in the active language (``billing.problems.described``)."""
     percent = (
         100 if run.total == 0 and run.state == "done" else (100 * run.done // max(run.total, 1))
     )
@@ -153,7 +155,7 @@ def billing_run_progress(run: BillingRun) -> dict[str, Any]:
         "done": run.done,
         "total": run.total,
         "percent": percent,
-        "problems": run.problems,
+        "problems": [described(problem) for problem in run.problems],
         "invoices": run.invoices.count(),
     }
 

@@ -43,6 +43,7 @@ from ..permissions import (
     can_set_issuer_profile,
     can_write_price_lists,
 )
+from ..problems import described
 from ..selectors import invoices_for_export, issuer_profile_of, without_foreign_drafts
 from .serializers import (
     BillingRunCreateSerializer,
@@ -146,7 +147,7 @@ class BillingRunViewSet(
                     "month": f"{month:%Y-%m}",
                     "dry_run": True,
                     "invoices": [p.as_dict() for p in plan.invoices],
-                    "problems": plan.problems,
+                    "problems": [described(problem) for problem in plan.problems],
                 }
             )
         run = services.billing_run_start(
@@ -355,7 +356,8 @@ class IssuerProfileViewSet(mixins.ListModelMixin, ScopedViewSet):
 
 
 class ExportView(APIView):
-    """``?month=2026-10&format=datev|csv|zip[&issuer=platform|all|<reseller id>]`` (finance)."""
+    """``?month=2026-10&format=datev|csv|zip[&issuer=platform|all|<reseller id>]`` (finance);
+    DATEV for all issuers is a ZIP with one batch per issuer."""
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # ``format`` names the export here, not a response renderer.
@@ -372,25 +374,12 @@ class ExportView(APIView):
         month = query.validated_data["month"]
         issuer = query.validated_data["issuer"]
         kind = query.validated_data["format"]
-        invoices = invoices_for_export(month=month, issuer_key=None if issuer == "all" else issuer)
-        if kind == "datev":
-            if issuer == "all":
-                raise ApplicationError(
-                    "issuer_required",
-                    "A DATEV batch is per issuer.",
-                    fields={"issuer": ["required"]},
-                )
-            body = exports.datev_export(invoices, month=month, issuer_key=issuer)
-            name = exports.datev_filename(month, issuer)
-            content_type = "text/csv; charset=windows-1252"
-        elif kind == "csv":
-            body = exports.csv_export(invoices)
-            name = f"rechnungen_{month:%Y-%m}.csv"
-            content_type = "text/csv; charset=utf-8"
-        else:
-            body = exports.pdf_zip(invoices)
-            name = f"rechnungen_{month:%Y-%m}.zip"
-            content_type = "application/zip"
+        invoices = invoices_for_export(
+            month=month, issuer_key=None if issuer == exports.ALL_ISSUERS else issuer
+        )
+        body, name, content_type = exports.export_file(
+            invoices, month=month, issuer_key=issuer, kind=kind
+        )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -17,6 +17,7 @@ from provisioning.errors import ApplicationError
 from provisioning.models import Account, AuditAction, Customer, Reseller
 from provisioning.permissions import ensure
 
+from ..background import enqueue
 from ..documents import einvoice, pdf
 from ..documents.data import DocumentData, DocumentLine, Party
 from ..models import (
@@ -436,14 +437,7 @@ def issue(
     )
     # Without a payment provider every buyer pays by transfer: nothing to collect.
     if not invoice.is_credit_note and invoice.gross_cents > 0 and payments_configured():
-        invoice_id = str(invoice.pk)
-
-        def collect() -> None:
-            from ..tasks import collect_payment
-
-            collect_payment.delay(invoice_id)
-
-        transaction.on_commit(collect)
+        enqueue("collect_payment", str(invoice.pk))
     return True
 
 

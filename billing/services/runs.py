@@ -27,6 +27,7 @@ from provisioning.errors import ApplicationError
 from provisioning.models import Account, AuditAction, AuditEvent
 from provisioning.permissions import ensure
 
+from ..background import enqueue
 from ..bulk import insert_rows
 from ..models import (
     BillingRun,
@@ -40,6 +41,7 @@ from ..models import (
 from ..money import previous_month
 from ..permissions import can_run_billing
 from ..planning import Plan, PlannedInvoice, plan_month
+from ..problems import einvoice_invalid
 from .invoices import (
     audit_rows_created,
     customer_party,
@@ -111,14 +113,7 @@ def billing_run_start(
         month=month, acting_user=acting_user, issue_invoices=issue_invoices
     )
     if run.state != RunState.DONE:
-        run_id = str(run.pk)
-
-        def enqueue() -> None:
-            from ..tasks import execute_billing_run
-
-            execute_billing_run.delay(run_id)
-
-        transaction.on_commit(enqueue)
+        enqueue("execute_billing_run", str(run.pk))
     return run
 
 
@@ -203,8 +198,11 @@ def _execute(run: BillingRun, *, progress: Progress | None) -> None:
 
         issue_drafts(drafts, acting_user=run.started_by, on_batch=issued)
         problems = list(plan.problems) + [
-            f"{inv.buyer.get('name', '')}: e-invoice fails "
-            + ", ".join(sorted({e["rule"] for e in inv.validation_errors}))
+            einvoice_invalid(
+                buyer=inv.buyer.get("name", ""),
+                rules=(e["rule"] for e in inv.validation_errors),
+                invoice_id=str(inv.pk),
+            )
             for inv in invalid
         ]
         BillingRun.objects.filter(pk=run.pk).update(problems=problems)

@@ -16,6 +16,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import (
@@ -29,15 +31,26 @@ from billing.models import (
     PriceListKind,
 )
 from billing.money import BERLIN, next_month, parse_month
+from billing.permissions import PLATFORM_ISSUER_EDITORS
 from billing.validators import normalize_bic, normalize_iban, validate_bic, validate_iban
-from provisioning.models import Customer, Reseller
+from provisioning.models import Customer, Reseller, Role
+
+
+def issuer_editor_roles() -> str:
+    """The roles that may enter the platform's invoicing data, by name (who to ask)."""
+    names = sorted(str(Role(role).label) for role in PLATFORM_ISSUER_EDITORS)
+    return " / ".join(names)
+
 
 # Refusals of the billing services, in the portal's words (the services speak English).
 FINANCE_MESSAGES: dict[str, Any] = {
     "month_not_over": _("Abgerechnet werden kann nur ein Monat, der schon vorbei ist."),
-    "issuer_not_configured": _(
-        "Die Rechnungsdaten der Plattform (Firma, Anschrift, USt-IdNr.) fehlen noch. "
-        "Bitte tragen Sie sie unter „Rechnungssteller“ ein."
+    "issuer_not_configured": format_lazy(
+        _(
+            "Die Rechnungsdaten der Plattform (Firma, Anschrift, USt-IdNr.) fehlen noch. "
+            "Eintragen kann sie der {roles} unter „Finanzen → Rechnungssteller“."
+        ),
+        roles=lazy(issuer_editor_roles, str)(),
     ),
     "invoice_final": _("Diese Rechnung ist bereits ausgestellt und kann nicht geändert werden."),
     "invoice_invalid": _(
@@ -47,7 +60,6 @@ FINANCE_MESSAGES: dict[str, Any] = {
     "not_correctable": _("Nur eine ausgestellte Rechnung kann gutgeschrieben werden."),
     "unknown_position": _("Diese Position gibt es auf der Rechnung nicht."),
     "already_credited": _("Diese Positionen wurden bereits gutgeschrieben."),
-    "issuer_required": _("Ein DATEV-Stapel gilt für genau einen Rechnungssteller."),
     "invalid_validity": _("„gültig bis“ liegt vor „gültig ab“."),
     "price_missing": _("Bitte geben Sie für jede monatliche Position einen Preis an."),
     "prices_incomplete": _("Bitte geben Sie für jede monatliche Position einen Preis an."),
@@ -145,17 +157,15 @@ class CreditNoteForm(forms.Form):
 class ExportForm(forms.Form):
     month = MonthField(label=_("Leistungsmonat"))
     issuer = forms.ChoiceField(label=_("Rechnungssteller"))
-    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES)
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=FORMAT_CHOICES,
+        help_text=_("DATEV für alle Rechnungssteller: ein ZIP mit einem Stapel je Steller."),
+    )
 
     def __init__(self, *args: Any, issuers: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].choices = [("all", _("alle")), *issuers]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("format") == "datev" and data.get("issuer") == "all":
-            self.add_error("issuer", FINANCE_MESSAGES["issuer_required"])
-        return data
 
 
 class _BankFieldsMixin:

@@ -28,6 +28,7 @@ from billing.models import (
     PriceListKind,
     RunState,
 )
+from billing.money import previous_month
 from billing.permissions import (
     can_edit_platform_issuer,
     can_edit_retail_prices,
@@ -39,6 +40,7 @@ from billing.permissions import (
     can_run_billing,
     can_write_price_lists,
 )
+from billing.problems import problem_text
 from billing.selectors import (
     billing_run_list,
     billing_run_progress,
@@ -55,6 +57,7 @@ from portal.finance.forms import (
     CreditNoteForm,
     ExportForm,
     InvoiceFilterForm,
+    issuer_editor_roles,
 )
 from portal.shell.nav import FINANCE_READERS
 from provisioning import audit
@@ -176,6 +179,16 @@ def _form_status(form: BaseForm) -> int:
     return 400 if form.errors else 200
 
 
+def _issuer_notice(account: Account) -> dict[str, Any]:
+    """For the warning while the platform's invoicing data is missing: whether ``account`` may
+    enter it (then a link), else which role to ask."""
+    return {
+        "issuer_ready": platform_issuer_ready(),
+        "may_set_issuer": may_set_issuer_profile(account),
+        "issuer_editors": issuer_editor_roles(),
+    }
+
+
 def _tabs(account: Account) -> list[tuple[str, str, str]]:
     """The finance section's sub-navigation: (key, label, url name)."""
     tabs = []
@@ -264,8 +277,7 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
         "draft_count": counts["drafts"],
         "invalid_count": counts["invalid"],
         "runs": billing_run_list(account=account)[:3],
-        "may_set_issuer": may_set_issuer_profile(account),
-        "issuer_ready": platform_issuer_ready(),
+        **_issuer_notice(account),
     }
     return _render(request, "dashboard.html", "dashboard", context)
 
@@ -450,10 +462,15 @@ def run_list(request: HttpRequest) -> HttpResponse:
                         }
                         for planned in plan.invoices
                     ],
-                    "problems": plan.problems,
+                    "problems": [problem_text(problem) for problem in plan.problems],
                     "total": money(sum(int(p.net * 100) for p in plan.invoices)),
                 }
-    context = {"form": form, "runs": billing_run_list(account=account), "preview": preview}
+    context = {
+        "form": form,
+        "runs": billing_run_list(account=account),
+        "preview": preview,
+        **_issuer_notice(account),
+    }
     status = _form_status(form)
     return _render(request, "run_list.html", "runs", context, status)
 
@@ -501,24 +518,19 @@ def export(request: HttpRequest) -> HttpResponse:
     issuers = [(PLATFORM, _("Plattform"))] + [
         (str(r.pk), r.company_name) for r in visible_resellers(account).order_by("company_name")
     ]
-    form = ExportForm(request.GET or None, issuers=issuers)
+    form = ExportForm(
+        request.GET or None, issuers=issuers, initial={"month": f"{previous_month(today()):%Y-%m}"}
+    )
     if form.is_bound and form.is_valid():
         month = form.cleaned_data["month"]
         issuer = form.cleaned_data["issuer"]
         kind = form.cleaned_data["format"]
-        invoices = invoices_for_export(month=month, issuer_key=None if issuer == "all" else issuer)
-        if kind == "datev":
-            body = exports.datev_export(invoices, month=month, issuer_key=issuer)
-            name = exports.datev_filename(month, issuer)
-            content_type = "text/csv; charset=windows-1252"
-        elif kind == "csv":
-            body = exports.csv_export(invoices)
-            name = f"rechnungen_{month:%Y-%m}.csv"
-            content_type = "text/csv; charset=utf-8"
-        else:
-            body = exports.pdf_zip(invoices)
-            name = f"rechnungen_{month:%Y-%m}.zip"
-            content_type = "application/zip"
+        invoices = invoices_for_export(
+            month=month, issuer_key=None if issuer == exports.ALL_ISSUERS else issuer
+        )
+        body, name, content_type = exports.export_file(
+            invoices, month=month, issuer_key=issuer, kind=kind
+        )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -203,6 +203,13 @@ def test_exports(billed: World, api: ApiFactory) -> None:
         f"/api/v1/exports/?month=2026-10&format=datev&issuer={billed.reseller_a.pk}"
     )
     assert '"H"' in reseller_a.content.decode("cp1252")  # the credit note
+    every = client.get("/api/v1/exports/?month=2026-10&format=datev&issuer=all")
+    assert every.status_code == 200 and every["Content-Type"] == "application/zip"
+    batches = zipfile.ZipFile(io.BytesIO(every.content))
+    assert len(batches.namelist()) == 3  # the platform and both resellers
+    assert '"H"' in batches.read(
+        f"EXTF_Buchungsstapel_{str(billed.reseller_a.pk)[:8]}_2026-10.csv"
+    ).decode("cp1252")
     rows = list(
         csv.DictReader(
             io.StringIO(

@@ -4,12 +4,17 @@ with live progress, exports, credit notes, price lists, the issuer profile and t
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from collections.abc import Callable
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
 from billing.models import BillingRun, Invoice, IssuerProfile, PriceList
+from billing.money import previous_month
+from billing.services.invoices import today
 from portal.finance.chart import money, revenue_chart
 from tests.billing.conftest import Portal, berlin, hold
 from tests.factories import World
@@ -170,6 +175,26 @@ def test_run_refused_without_issuer_profile(world: World, portal: Portal) -> Non
     assert response.status_code == 400 and "Rechnungssteller" in response.content.decode()
 
 
+def test_missing_issuer_data_names_who_fixes_it(world: World, portal: Portal) -> None:
+    """Finance cannot enter the platform's invoicing data: the warning names the role that
+    can (platform operations) instead of a dead end; staff get the link."""
+    issuer_url = reverse("portal:finance_issuer_profile")
+    assert portal(world.finance).get(issuer_url).status_code == 403
+    for url in (reverse("portal:finance_dashboard"), reverse("portal:finance_run_list")):
+        body = portal(world.finance).get(url).content.decode()
+        assert 'id="issuer-missing"' in body, url
+        notice = body.split('id="issuer-missing"', 1)[1].split("</div>", 1)[0]
+        assert "Plattform-Betrieb" in notice and issuer_url not in notice, url
+        staff = portal(world.staff).get(url).content.decode()
+        notice = staff.split('id="issuer-missing"', 1)[1].split("</div>", 1)[0]
+        assert f'href="{issuer_url}"' in notice, url
+    refused = portal(world.finance).post(
+        reverse("portal:finance_run_list"), {"month": "2026-10", "action": "start"}
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "Plattform-Betrieb" in text
+
+
 def test_exports(billed: World, portal: Portal) -> None:
     url = reverse("portal:finance_export")
     assert portal(billed.reseller_admin_a).get(url).status_code == 403
@@ -181,8 +206,86 @@ def test_exports(billed: World, portal: Portal) -> None:
     assert csv.status_code == 200 and "rechnungen_2026-10.csv" in csv["Content-Disposition"]
     zipped = client.get(url, {"month": "2026-10", "issuer": "all", "format": "zip"})
     assert zipped["Content-Type"] == "application/zip"
-    refused = client.get(url, {"month": "2026-10", "issuer": "all", "format": "datev"})
-    assert refused.status_code == 400 and "genau einen" in refused.content.decode()
+    batches = client.get(url, {"month": "2026-10", "issuer": "all", "format": "datev"})
+    assert batches.status_code == 200 and batches["Content-Type"] == "application/zip"
+    assert "EXTF_Buchungsstapel_2026-10.zip" in batches["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(batches.content))
+    names = sorted(archive.namelist())
+    assert names == sorted(
+        [
+            "EXTF_Buchungsstapel_plattform_2026-10.csv",
+            f"EXTF_Buchungsstapel_{str(billed.reseller_a.pk)[:8]}_2026-10.csv",
+            f"EXTF_Buchungsstapel_{str(billed.reseller_b.pk)[:8]}_2026-10.csv",
+        ]
+    )
+    platform = archive.read("EXTF_Buchungsstapel_plattform_2026-10.csv")
+    # the same batch as for the platform alone (the header's creation time aside)
+    assert platform.split(b"\r\n")[1:] == datev.content.split(b"\r\n")[1:]
+
+
+class _FormDefaults(HTMLParser):
+    """What a browser submits for a form nobody touched: each input's value, each select's
+    selected (else first) option."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.select: str | None = None
+        self.values: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "form":
+            self.inside = attr.get("id") == self.form_id
+        elif not self.inside:
+            return
+        elif tag == "input" and attr.get("name") and attr.get("type") not in {"submit"}:
+            if attr.get("type") != "checkbox" or "checked" in attr:
+                self.values[str(attr["name"])] = attr.get("value") or ""
+        elif tag == "select":
+            self.select = attr.get("name")
+        elif (
+            tag == "option"
+            and self.select
+            and (self.select not in self.values or "selected" in attr)
+        ):
+            self.values[self.select] = attr.get("value") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self.select = None
+        elif tag == "form":
+            self.inside = False
+
+
+def _defaults(body: str, form_id: str) -> dict[str, str]:
+    parser = _FormDefaults(form_id)
+    parser.feed(body)
+    return parser.values
+
+
+def test_export_form_submitted_untouched_downloads(billed: World, portal: Portal) -> None:
+    """BIL-6: the defaults (all issuers, DATEV, the previous month) are a valid choice."""
+    url = reverse("portal:finance_export")
+    client = portal(billed.finance)
+    defaults = _defaults(client.get(url).content.decode(), "export-form")
+    assert defaults == {
+        "month": f"{previous_month(today()):%Y-%m}",
+        "issuer": "all",
+        "format": "datev",
+    }
+    response = client.get(url, defaults)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert archive.namelist()  # at least the platform's batch, even for a month without invoices
+    for name in archive.namelist():
+        assert name.startswith("EXTF_") and archive.read(name).startswith(b'"EXTF"')
+    october = client.get(url, {**defaults, "month": "2026-10"})
+    contents = zipfile.ZipFile(io.BytesIO(october.content))
+    bookings = sum(contents.read(n).count(b"\r\n") - 2 for n in contents.namelist())
+    assert bookings == Invoice.objects.filter(state="final").count()
 
 
 def test_dashboard_chart_and_navigation(billed: World, portal: Portal) -> None:

@@ -13,6 +13,7 @@ from provisioning.models import Channel
 
 from ...models import RunState
 from ...money import euros, parse_month
+from ...problems import problem_text
 from ...services.runs import billing_preview, billing_run_create, billing_run_execute
 
 
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError(f"run of {month:%Y-%m} is {run.state} (another worker has it?)")
         self.stdout.write(f"\nrun of {month:%Y-%m}: {run.state}, {run.done}/{run.total} steps")
         for problem in run.problems:
-            self.stdout.write(self.style.WARNING(f"  problem: {problem}"))
+            self.stdout.write(self.style.WARNING(f"  problem: {problem_text(problem)}"))
 
     def _preview(self, month: Any) -> None:
         plan = billing_preview(month=month, acting_user=None)
@@ -58,7 +59,7 @@ class Command(BaseCommand):
             f"{len(plan.invoices)} invoices, net {total} € (dry run, nothing written)"
         )
         for problem in plan.problems:
-            self.stdout.write(self.style.WARNING(f"  problem: {problem}"))
+            self.stdout.write(self.style.WARNING(f"  problem: {problem_text(problem)}"))
 
     def _progress(self) -> Any:
         if not sys.stdout.isatty():

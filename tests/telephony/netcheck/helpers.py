@@ -42,6 +42,9 @@ class E2E:
     snapshot: dict[str, dict[str, float | None]]
     # per direction and client flow: the delays (ms) the relay applied, in release order
     applied: dict[str, list[list[float]]] = field(default_factory=dict)
+    # per direction and client flow: the relay's (send time ns, applied delay ms) per data
+    # packet as recorded, so a test can rebuild each packet's receive and send time
+    released: dict[str, list[list[tuple[int, float]]]] = field(default_factory=dict)
 
 
 def run_e2e(
@@ -77,14 +80,15 @@ def run_e2e(
             )
             result = run_probe(opts, seed=seed)
             snap = relay.snapshot()
-        applied = {  # read once the relay has stopped
-            direction: [
-                [d for _t, d in sorted(flow.stats[direction].released)]
-                for flow in relay.flows.values()
-            ]
+        released = {  # read once the relay has stopped
+            direction: [list(flow.stats[direction].released) for flow in relay.flows.values()]
             for direction in ("upstream", "downstream")
         }
-    return E2E(result, snap, applied)
+    applied = {
+        direction: [[d for _t, d in sorted(flow)] for flow in flows]
+        for direction, flows in released.items()
+    }
+    return E2E(result, snap, applied, released)
 
 
 def verdict_of(result: NetcheckResult, metric: str) -> str:

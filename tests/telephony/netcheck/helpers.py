@@ -13,14 +13,15 @@ from telephony.netcheck.probe import ProbeOptions, run_probe
 from telephony.netcheck.reflector import Reflector, ReflectorConfig
 from telephony.netcheck.relay import Impairment, ImpairmentRelay
 from telephony.netcheck.result import NetcheckResult, Thresholds
+from tests.realservices import ci_enabled
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
+    return ci_enabled(os.environ.get("CI"))
 
 
 def require_tool(name: str, package: str) -> str:
-    """Path of an external tool; skip locally if missing, but fail when CI=true."""
+    """Path of an external tool; skip locally if missing, but fail in CI (see realservices)."""
     path = shutil.which(name)
     if path is None:
         msg = f"{name} not installed (Debian package: {package})"

@@ -1,7 +1,8 @@
 """Real components the tests talk to, and the rule for when one is missing.
 
-Locally a test whose component is missing is skipped with the reason; in CI (``CI=true``) it
-fails, so nothing silently stops being tested.
+Locally a test whose component is missing is skipped with the reason; in CI (``CI`` set to any
+value but empty, ``0``, ``false`` or ``no``: ``true``, ``1``, ``yes`` …) it fails, so nothing
+silently stops being tested.
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ from urllib.parse import urlparse
 
 import pytest
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
+FALSE_VALUES = frozenset({"", "0", "false", "no"})
+
+
+def ci_enabled(value: str | None) -> bool:
+    """Whether a ``CI`` environment value means "running in CI": any non-empty value other
+    than 0/false/no (CI services set ``true``, ``1`` or ``yes``)."""
+    return (value or "").strip().lower() not in FALSE_VALUES
+
+
+IN_CI = ci_enabled(os.environ.get("CI"))
 REDIS_URL = os.environ.get("STIMME_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("STIMME_CHROMIUM", "/usr/bin/chromium")
 

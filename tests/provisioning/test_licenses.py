@@ -116,6 +116,48 @@ def test_demo_rejects_second_trunk(world: World) -> None:
     assert exc.value.code == "demo_trunk_limit"
 
 
+def _sites_with_trunks(world: World, count: int) -> None:
+    for index in range(count):
+        site = services.site_create(
+            customer=world.customer_a1,
+            acting_user=world.reseller_admin_a,
+            data=site_data(),
+            extra_site_license=index > 0,
+        )
+        services.trunk_create(site=site, acting_user=world.reseller_admin_a, data=trunk_data())
+
+
+def test_demo_license_refused_for_a_customer_set_up_beyond_the_demo_limits(
+    world: World, api: ApiFactory
+) -> None:
+    """Pins LIC-2's limits at the moment the demo is assigned (``demo_limits_exceeded`` in
+    ``customer_set_base_license``): sites and trunks can be set up before any base license, so
+    a customer with two sites and two trunks must not become a demo customer."""
+    _sites_with_trunks(world, 2)
+    changes = AuditEvent.objects.exclude(action="access")  # staff reading writes access rows
+    counts = (LicenseEvent.objects.count(), changes.count())
+    url = f"/api/v1/customers/{world.customer_a1.pk}/base-license/"
+    response = api(world.staff).post(url, {"license_type": "demolizenz"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"] == "demo_limits_exceeded"
+    world.customer_a1.refresh_from_db()
+    assert world.customer_a1.base_license == "" and world.customer_a1.demo_expires_at is None
+    assert (LicenseEvent.objects.count(), changes.count()) == counts
+    # A paid license is still possible for the same customer.
+    services.customer_set_base_license(
+        customer=world.customer_a1, license_type="grundlizenz", acting_user=world.staff
+    )
+
+
+def test_demo_license_allowed_at_exactly_one_trunk(world: World) -> None:
+    """Pins the other side of the LIC-2 limit: one site with its one trunk is within the demo."""
+    _sites_with_trunks(world, 1)
+    customer = services.customer_set_base_license(
+        customer=world.customer_a1, license_type="demolizenz", acting_user=world.staff
+    )
+    assert customer.is_demo and customer.demo_expires_at is not None
+
+
 def test_demo_warnings_and_suspension_at_expiry(
     world: World, api: ApiFactory, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]

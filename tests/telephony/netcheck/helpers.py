@@ -13,14 +13,15 @@ from telephony.netcheck.probe import ProbeOptions, run_probe
 from telephony.netcheck.reflector import Reflector, ReflectorConfig
 from telephony.netcheck.relay import Impairment, ImpairmentRelay
 from telephony.netcheck.result import NetcheckResult, Thresholds
+from tests.realservices import ci_enabled
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
+    return ci_enabled(os.environ.get("CI"))
 
 
 def require_tool(name: str, package: str) -> str:
-    """Path of an external tool; skip locally if missing, but fail when CI=true."""
+    """Path of an external tool; skip locally if missing, but fail in CI (see realservices)."""
     path = shutil.which(name)
     if path is None:
         msg = f"{name} not installed (Debian package: {package})"
@@ -42,6 +43,9 @@ class E2E:
     snapshot: dict[str, dict[str, float | None]]
     # per direction and client flow: the delays (ms) the relay applied, in release order
     applied: dict[str, list[list[float]]] = field(default_factory=dict)
+    # per direction and client flow: the relay's (send time ns, applied delay ms) per data
+    # packet as recorded, so a test can rebuild each packet's receive and send time
+    released: dict[str, list[list[tuple[int, float]]]] = field(default_factory=dict)
 
 
 def run_e2e(
@@ -77,14 +81,15 @@ def run_e2e(
             )
             result = run_probe(opts, seed=seed)
             snap = relay.snapshot()
-        applied = {  # read once the relay has stopped
-            direction: [
-                [d for _t, d in sorted(flow.stats[direction].released)]
-                for flow in relay.flows.values()
-            ]
+        released = {  # read once the relay has stopped
+            direction: [list(flow.stats[direction].released) for flow in relay.flows.values()]
             for direction in ("upstream", "downstream")
         }
-    return E2E(result, snap, applied)
+    applied = {
+        direction: [[d for _t, d in sorted(flow)] for flow in flows]
+        for direction, flows in released.items()
+    }
+    return E2E(result, snap, applied, released)
 
 
 def verdict_of(result: NetcheckResult, metric: str) -> str:

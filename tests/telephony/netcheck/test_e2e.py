@@ -8,6 +8,8 @@ are needed; the relay delays each packet independently of the spacing.
 
 from __future__ import annotations
 
+import statistics
+
 import pytest
 
 from telephony.netcheck.probe import METHOD_RTT_ONLY, METHOD_SAME_HOST
@@ -57,6 +59,48 @@ def test_jitter_verdict_both_sides(half_width: float, target: float, expected: s
         assert jit.mean == pytest.approx(ref, rel=0.05)
         assert ref == pytest.approx(target, abs=3.0)
     assert verdict_of(r, "jitter") == expected
+
+
+def _rfc3550_by_hand(flows: list[list[tuple[int, float]]]) -> tuple[float, float]:
+    """Mean and p95 of the running RFC 3550 jitter, computed here from the relay's own stamps.
+
+    For each flow, in the order the relay sent the packets on: R = relay send time,
+    S = relay receive time (send time minus the applied delay), D = (Rj - Ri) - (Sj - Si),
+    J += (|D| - J) / 16. The first 16 values of J are its warm-up and are left out when a flow
+    has more than 64; the flows are then pooled (NET-1, notes on the network check)."""
+    pooled: list[float] = []
+    for records in flows:
+        previous: tuple[float, float] | None = None
+        j = 0.0
+        running: list[float] = []
+        for sent_ns, applied_ms in sorted(records):
+            r = sent_ns / 1e6
+            s = r - applied_ms
+            if previous is not None:
+                d = (r - previous[0]) - (s - previous[1])
+                j += (abs(d) - j) / 16
+                running.append(j)
+            previous = (r, s)
+        pooled.extend(running[16:] if len(running) > 64 else running)
+    return sum(pooled) / len(pooled), statistics.quantiles(pooled, n=100, method="inclusive")[94]
+
+
+def test_jitter_matches_rfc3550_computed_from_the_relay_stamps() -> None:
+    """Pins the probe's RFC 3550 jitter end to end (per-stream running J, warm-up left out,
+    streams pooled, mean and p95) against values computed in this test from the relay's
+    per-packet receive and send times, not by ``metrics.pooled_jitter`` that both the probe
+    and the relay's reference use. Two streams of 100 packets, reordered by the jitter."""
+    imp = Impairment(delay_ms=40, jitter_ms=15, preserve_order=False)
+    e = run_e2e(imp, packets=100, interval_ms=10, streams=2, seed=3, jitter_buffer_ms=200)
+    for name in (UP, DOWN):
+        jit = getattr(e.result, name).jitter_ms
+        assert jit is not None
+        assert len(e.released[name]) == 2
+        mean, p95 = _rfc3550_by_hand(e.released[name])
+        # Only the loopback legs outside the relay differ: well under 1 % on an idle machine.
+        assert jit.mean == pytest.approx(mean, rel=0.03), name
+        assert jit.p95 == pytest.approx(p95, rel=0.03), name
+    assert verdict_of(e.result, "jitter") == "pass"
 
 
 def test_loss_two_percent_fails_conclusively() -> None:

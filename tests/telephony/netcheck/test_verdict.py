@@ -75,6 +75,29 @@ def test_loss_exactly_at_threshold_cannot_be_decided() -> None:
     assert v.status == "inconclusive" and v.packets_needed is None
 
 
+def test_loss_verdict_uses_the_one_sided_95_bound() -> None:
+    """Pins NET-1 "loss < 1 %" decided on the one-sided 95 % Wilson bound, not the two-sided
+    interval that is reported: at 0 of 300 lost the one-sided upper bound is 0.89 % (pass)
+    while the two-sided one is 1.26 %; at 6 of 300 lost the one-sided lower bound is 1.04 %
+    (fail) while the two-sided one is 0.92 %. A two-sided verdict calls both inconclusive."""
+    t = Thresholds()
+    clean = verdict.loss_verdict(_loss(300, 0), t, 50)
+    assert clean.status == "pass" and clean.packets_needed is None
+    lossy = verdict.loss_verdict(_loss(300, 6), t, 50)  # 2 %
+    assert lossy.status == "fail" and lossy.packets_needed is None
+    # The report still shows the two-sided interval; only the decision is one-sided.
+    assert "95 % CI 0.00-1.26 %" in clean.detail
+    assert "95 % CI 0.92-4.29 %" in lossy.detail
+
+
+def test_loss_one_sided_bound_edges() -> None:
+    """Pins the two comparisons against the threshold at the packet counts where the
+    one-sided bound crosses 1 %: 268 clean packets prove < 1 %, 267 do not."""
+    t = Thresholds()
+    assert verdict.loss_verdict(_loss(267, 0), t, 50).status == "inconclusive"
+    assert verdict.loss_verdict(_loss(268, 0), t, 50).status == "pass"
+
+
 def test_loss_worst_direction_counts() -> None:
     est = {
         "upstream": verdict.loss_estimate(3000, 0),

@@ -63,6 +63,42 @@ def test_round_robin_with_one_available_member_rings_it_for_the_group_timeout() 
     assert ring.seconds == 30
 
 
+def test_round_robin_first_member_rings_at_most_the_group_timeout() -> None:
+    """Pins round robin with ``member_ring_seconds`` above ``ring_seconds``: the member drawn
+    first rings for the group timeout, never longer (min, not max), and the others do not ring:
+    the plan says so in a note and goes on to the overflow."""
+    snap = with_group(ROUND_ROBIN, "g-sales", ring_seconds=30, member_ring_seconds=45)
+    first, note, overflow = plan(snap, "600", seed=7).steps
+    assert isinstance(first, RingOne)
+    assert first.seconds == 30
+    assert isinstance(note, Note)
+    assert "others do not ring" in note.reason
+    assert isinstance(overflow, Voicemail)
+    assert "not answered within 30 s" in overflow.reason
+
+
+def test_round_robin_others_never_ring_for_zero_seconds() -> None:
+    """Pins the "others ring for 0 s" branch: when ``member_ring_seconds`` equals
+    ``ring_seconds`` the first member uses up the whole group timeout, and no parallel ring
+    step with 0 seconds follows (rest > 0, not >= 0)."""
+    snap = with_group(ROUND_ROBIN, "g-sales", ring_seconds=20, member_ring_seconds=20)
+    steps = plan(snap, "600", seed=3).steps
+    rings = [s for s in steps if isinstance(s, RingOne | RingParallel)]
+    assert [r.seconds for r in rings] == [20]
+    assert isinstance(rings[0], RingOne)
+    assert any(isinstance(s, Note) and "others do not ring" in s.reason for s in steps)
+
+
+def test_round_robin_others_ring_for_the_rest_of_the_group_timeout() -> None:
+    """Pins the other side of the same edge: one second left after the first member still
+    rings all other members, for exactly that second."""
+    snap = with_group(ROUND_ROBIN, "g-sales", ring_seconds=21, member_ring_seconds=20)
+    first, others, _overflow = plan(snap, "600", seed=3).steps
+    assert isinstance(first, RingOne) and first.seconds == 20
+    assert isinstance(others, RingParallel) and others.seconds == 1
+    assert len({*ring_users(first), *ring_users(others)}) == 3
+
+
 def test_longest_idle_rings_the_member_with_the_oldest_last_call_end_first() -> None:
     t = datetime(2025, 3, 3, 9, 0, tzinfo=BERLIN)
     live = state(

@@ -1,0 +1,94 @@
+"""Invoice numbering under concurrency (BIL-5): consecutive, gapless, never twice, on PostgreSQL."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from billing import services
+from billing.models import Invoice, InvoiceState, NumberCounter
+from billing.services import invoices as invoice_service
+from billing.services.runs import billing_run_create, billing_run_execute
+from tests.billing.conftest import berlin, hold
+from tests.factories import World
+from tests.realservices import require_postgresql
+
+OCT = dt.date(2026, 10, 1)
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.usefixtures("price_lists"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _platform_drafts(world: World) -> list[Invoice]:
+    """October's drafts, not issued: the platform's series holds one per reseller."""
+    for customer in (world.customer_a1, world.customer_b1):
+        hold(customer, "grundlizenz", berlin(2026, 1, 1))
+    run, _ = billing_run_create(month=OCT, acting_user=None, issue_invoices=False)
+    billing_run_execute(run_id=run.pk)
+    drafts = list(Invoice.objects.filter(issuer_key="platform", state=InvoiceState.DRAFT))
+    assert len(drafts) == 2 and {d.document_type for d in drafts} == {"invoice"}
+    return drafts
+
+
+def test_two_issuers_racing_on_one_series_get_consecutive_numbers(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pins the lock on the series' number counter (``select_for_update()`` in
+    ``billing.services.invoices._counter``): two finance users issue two different drafts of
+    the same series at the same moment, each through ``invoice_finalize`` (no batch lock over
+    both drafts). The second must wait for the first and take the next number; without the
+    counter lock both read the same last value and the same number is assigned twice."""
+    require_postgresql(connection.vendor)
+    drafts = _platform_drafts(world)
+    # The counter row exists and is committed before the race, so creating it cannot
+    # serialise the two issuers by itself.
+    NumberCounter.objects.get_or_create(issuer_key="platform", document_type="invoice")
+
+    # Each issuer, once it holds the counter, waits here for the other (3 s at most). With
+    # the lock the other cannot arrive (it waits for the counter), the wait times out and the
+    # first issuer goes on; without it both arrive having read the same last value.
+    rendezvous = threading.Barrier(2, timeout=3)
+    real_document_data = invoice_service.document_data
+
+    def meet_then_render(*args: Any, **kwargs: Any) -> Any:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            rendezvous.wait()
+        return real_document_data(*args, **kwargs)
+
+    monkeypatch.setattr(invoice_service, "document_data", meet_then_render)
+
+    start = threading.Barrier(2)
+    numbers: list[str | None] = []
+    errors: list[BaseException] = []
+
+    def issuer(draft: Invoice) -> None:
+        try:
+            start.wait(timeout=10)
+            numbers.append(
+                services.invoice_finalize(invoice=draft, acting_user=world.finance).number
+            )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issuer, args=(d,)) for d in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert sorted(n or "" for n in numbers) == ["RE-000001", "RE-000002"]
+    assert NumberCounter.objects.get(issuer_key="platform", document_type="invoice").last_value == 2
+    assert sorted(
+        Invoice.objects.filter(issuer_key="platform", state=InvoiceState.FINAL).values_list(
+            "sequence", flat=True
+        )
+    ) == [1, 2]

@@ -50,3 +50,9 @@ def login(page, base_url: str, username: str) -> None:  # type: ignore[no-untype
     page.fill("#id_password", PASSWORD)
     page.click("#login-form button[type=submit]")
     page.wait_for_url(f"{base_url}/")
+
+
+@pytest.fixture
+def chromium(browser: Any) -> Any:
+    """The same browser under the name some tests use."""
+    return browser

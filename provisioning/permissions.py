@@ -92,11 +92,72 @@ def can_manage_users(account: Account, customer: Customer) -> bool:
     return can_manage_customers_of(account, customer.reseller)
 
 
+def is_read_only_for(account: Account, customer: Customer) -> bool:
+    """A suspended customer is read-only for its own admins and users (LIC-2); the reseller
+    and the platform still change it."""
+    return customer.is_suspended and account.role in {Role.CUSTOMER_ADMIN, Role.END_USER}
+
+
 def ensure_customer_writable(account: Account, customer: Customer) -> None:
     """A suspended customer is read-only for its own admins; nothing is deleted (LIC-2)."""
-    if customer.is_suspended and account.role in {Role.CUSTOMER_ADMIN, Role.END_USER}:
+    if is_read_only_for(account, customer):
         raise ApplicationError(
             "customer_suspended",
             "This telephone system is suspended and read-only. Please contact your reseller.",
             status=409,
         )
+
+
+# Sections of the portal (the navigation and the pages ask the same rules) ----------------------
+
+
+def may_list_resellers(account: Account) -> bool:
+    """The reseller directory belongs to the platform; a reseller admin only reads its own."""
+    return can_read_resellers(account) and account.is_platform
+
+
+def may_list_customers(account: Account) -> bool:
+    """Platform roles and reseller admins work with customer lists."""
+    return account.is_platform or account.role == Role.RESELLER_ADMIN
+
+
+def may_view_own_customer(account: Account) -> bool:
+    return account.role == Role.CUSTOMER_ADMIN
+
+
+def may_use_admin_site(account: Account) -> bool:
+    return account.is_staff and can_manage_resellers(account)
+
+
+def has_profile_section(account: Account) -> bool:
+    """End users have no tenant pages; their own profile is their section."""
+    return account.role == Role.END_USER
+
+
+def is_end_user(account: Account) -> bool:
+    return account.role == Role.END_USER
+
+
+def is_reseller_admin(account: Account) -> bool:
+    return account.role == Role.RESELLER_ADMIN
+
+
+def can_configure_features(account: Account) -> bool:
+    """Hunt groups, IVR menus, operator and the other call features of a customer: its admin,
+    its reseller and staff (scoping and ``ensure_customer_writable`` do the rest)."""
+    return account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN, Role.CUSTOMER_ADMIN}
+
+
+def can_create_check_tokens(account: Account) -> bool:
+    """Who may create network-check tokens at all (per site: ``can_manage_check_tokens``)."""
+    return account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN}
+
+
+def can_set_up_systems(account: Account) -> bool:
+    """Roles that set up telephone systems at all (per customer: ``can_set_up_system``)."""
+    return account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN}
+
+
+def can_manage_users_at_all(account: Account) -> bool:
+    """Roles that manage users and devices at all (per customer: ``can_manage_users``)."""
+    return account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN, Role.CUSTOMER_ADMIN}

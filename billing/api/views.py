@@ -20,8 +20,8 @@ from provisioning import access
 from provisioning.api.base import ScopedViewSet
 from provisioning.api.filters import IdFilterSet
 from provisioning.errors import ApplicationError
-from provisioning.models import Account, Customer, Reseller, Role
-from provisioning.permissions import ensure
+from provisioning.models import Account, Customer, Reseller
+from provisioning.permissions import ensure, is_reseller_admin
 
 from .. import exports, services
 from ..models import (
@@ -92,7 +92,7 @@ class PriceListViewSet(
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
         reseller = data.get("reseller")
-        if self.actor.role == Role.RESELLER_ADMIN and reseller is None:
+        if is_reseller_admin(self.actor) and reseller is None:
             reseller = self.actor.reseller
         serializer.instance = services.price_list_create(
             acting_user=self.actor,

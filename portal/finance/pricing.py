@@ -28,6 +28,11 @@ from billing.permissions import (
     can_manage_payment_accounts,
     can_record_charges,
     can_set_issuer_profile,
+    may_create_price_lists,
+    may_edit_price_list,
+    may_open_reseller_issuers,
+    may_read_price_lists,
+    may_set_issuer_profile,
 )
 from billing.selectors import (
     issuer_profile_list,
@@ -55,15 +60,11 @@ from portal.finance.views import (
     _form_status,
     _render,
     _submitted,
-    may_create_price_lists,
-    may_edit_price_list,
-    may_open_reseller_issuers,
-    may_read_price_lists,
-    may_set_issuer_profile,
 )
 from provisioning import audit
 from provisioning.access import get_for_user, visible_customers, visible_resellers
-from provisioning.models import Customer, Reseller, Role
+from provisioning.models import Customer, Reseller
+from provisioning.permissions import is_reseller_admin
 
 if TYPE_CHECKING:
     from provisioning.models import Account
@@ -103,7 +104,7 @@ def _template_list(request: HttpRequest, account: Account) -> PriceList | None:
     in_force = {
         (p.kind, p.reseller_id): p for p in price_lists_in_force(account=account, day=today())
     }
-    if account.role == Role.RESELLER_ADMIN:
+    if is_reseller_admin(account):
         return in_force.get((PriceListKind.RETAIL, account.reseller_id))
     return in_force.get((PriceListKind.WHOLESALE, None))
 
@@ -226,7 +227,7 @@ def reseller_issuer_list(request: HttpRequest) -> HttpResponse:
     straight to its own."""
     account = _account(request)
     _ensure(may_open_reseller_issuers(account))
-    if account.role == Role.RESELLER_ADMIN:
+    if is_reseller_admin(account):
         return redirect("portal:finance_reseller_issuer", pk=account.reseller_id)
     resellers = visible_resellers(account).order_by("company_name")
     query = request.GET.get("q", "").strip()

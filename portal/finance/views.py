@@ -24,21 +24,21 @@ from billing.models import (
     DocumentType,
     Invoice,
     InvoiceLine,
-    PriceList,
-    PriceListKind,
     RunState,
 )
 from billing.money import previous_month
 from billing.permissions import (
-    can_edit_platform_issuer,
-    can_edit_retail_prices,
-    can_edit_wholesale_prices,
     can_export,
     can_issue_invoices,
     can_manage_payment_accounts,
     can_record_charges,
     can_run_billing,
-    can_write_price_lists,
+    may_choose_any_issuer,
+    may_open_reseller_issuers,
+    may_read_invoices,
+    may_read_price_lists,
+    may_set_issuer_profile,
+    may_use_finance_dashboard,
 )
 from billing.problems import problem_text
 from billing.selectors import (
@@ -59,11 +59,9 @@ from portal.finance.forms import (
     InvoiceFilterForm,
     issuer_editor_roles,
 )
-from portal.shell.nav import FINANCE_READERS
 from provisioning import audit
 from provisioning.access import get_for_user, restrict, visible_resellers
 from provisioning.errors import ApplicationError
-from provisioning.models import Role
 from provisioning.permissions import PermissionDeniedError
 
 if TYPE_CHECKING:
@@ -76,43 +74,6 @@ CHARGE_MONTHS = 3
 """The charges page lists the fees of the current month and the two before it."""
 
 logger = logging.getLogger(__name__)
-
-
-# Rules (the menu uses the same) -------------------------------------------------------------
-
-
-def may_read_invoices(account: Account) -> bool:
-    return account.role in FINANCE_READERS
-
-
-def may_use_finance_dashboard(account: Account) -> bool:
-    """Runs, exports and the revenue chart are the platform's (staff and finance)."""
-    return can_run_billing(account)
-
-
-def may_read_price_lists(account: Account) -> bool:
-    return account.role in {Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE, Role.RESELLER_ADMIN}
-
-
-def may_set_issuer_profile(account: Account) -> bool:
-    """The platform's own invoicing data."""
-    return can_edit_platform_issuer(account)
-
-
-def may_open_reseller_issuers(account: Account) -> bool:
-    """Resellers' invoicing data: the platform's finance and staff for every reseller, a
-    reseller admin for its own (which reseller: the access chokepoint decides)."""
-    return account.role in {Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE, Role.RESELLER_ADMIN}
-
-
-def may_create_price_lists(account: Account) -> bool:
-    return may_read_price_lists(account) and can_write_price_lists(account)
-
-
-def may_edit_price_list(account: Account, price_list: PriceList) -> bool:
-    if price_list.kind == PriceListKind.WHOLESALE:
-        return can_edit_wholesale_prices(account)
-    return can_edit_retail_prices(account, price_list.reseller)
 
 
 # Helpers ------------------------------------------------------------------------------------
@@ -248,7 +209,7 @@ def _issuer_choices(account: Account) -> list[tuple[str, str]]:
     choices = []
     if account.is_platform:
         choices.append((PLATFORM, _("Plattform")))
-    if account.role != Role.CUSTOMER_ADMIN:
+    if may_choose_any_issuer(account):
         for reseller in visible_resellers(account).order_by("company_name"):
             choices.append((str(reseller.pk), reseller.company_name))
     return choices

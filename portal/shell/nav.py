@@ -13,15 +13,18 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from provisioning.models import Role
+from billing.permissions import may_read_invoices
 from provisioning.permissions import (
     can_manage_api_keys,
-    can_manage_resellers,
     can_manage_users,
     can_read_audit_log,
-    can_read_resellers,
     can_read_system,
     can_view_network_checks,
+    has_profile_section,
+    may_list_customers,
+    may_list_resellers,
+    may_use_admin_site,
+    may_view_own_customer,
 )
 
 if TYPE_CHECKING:
@@ -36,33 +39,6 @@ class NavItem:
     label: str | Promise
     url: str
 
-
-def may_list_resellers(account: Account) -> bool:
-    """The reseller directory belongs to the platform; a reseller admin only reads its own."""
-    return can_read_resellers(account) and account.is_platform
-
-
-def may_list_customers(account: Account) -> bool:
-    """Platform roles and reseller admins work with customer lists."""
-    return account.is_platform or account.role == Role.RESELLER_ADMIN
-
-
-def may_view_own_customer(account: Account) -> bool:
-    return account.role == Role.CUSTOMER_ADMIN
-
-
-def may_use_admin_site(account: Account) -> bool:
-    return account.is_staff and can_manage_resellers(account)
-
-
-def has_profile_section(account: Account) -> bool:
-    """End users have no tenant pages; their own profile is their section."""
-    return account.role == Role.END_USER
-
-
-FINANCE_READERS = frozenset(
-    {Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE, Role.RESELLER_ADMIN, Role.CUSTOMER_ADMIN}
-)
 
 # A customer admin's own telephone system (sites and trunks read-only for them).
 SYSTEM_SECTIONS = [
@@ -89,7 +65,7 @@ def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
         for key, label, name in SYSTEM_SECTIONS:
             url = reverse(f"portal:{name}", args=[user.customer_id])
             items.append(NavItem(key, label, url))
-    if user.role in FINANCE_READERS:  # invoices (BIL-5, BIL-6); runs and exports: platform
+    if may_read_invoices(user):  # invoices (BIL-5, BIL-6); runs and exports: platform
         label = _("Finanzen") if user.is_platform else _("Rechnungen")
         items.append(NavItem("finance", label, reverse("portal:finance_dashboard")))
     if can_manage_api_keys(user):

@@ -21,7 +21,6 @@ from provisioning import audit, selectors
 from provisioning.access import get_for_user, restrict, visible_customers
 from provisioning.errors import ApplicationError
 from provisioning.models import (
-    CUSTOMER_ROLES,
     Customer,
     Site,
     Subscriber,
@@ -31,6 +30,7 @@ from provisioning.permissions import (
     can_manage_users,
     can_read_system,
     can_set_up_system,
+    is_read_only_for,
 )
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def _access(account: Account, customer: Customer) -> SystemAccess:
         customer=customer,
         may_setup=can_set_up_system(account, customer),
         may_manage=can_manage_users(account, customer),
-        read_only=customer.is_suspended and account.role in CUSTOMER_ROLES,
+        read_only=is_read_only_for(account, customer),
     )
 
 

@@ -37,8 +37,8 @@ def customer_nav(context: template.Context, customer: Any, active: str = "") -> 
     }
 
 
-@register.filter
-def may_view_network_checks(user: Any) -> bool:
+@register.filter(name="may_view_network_checks")
+def network_checks_open_for(user: Any) -> bool:
     """The rule the network check pages ask, for templates that link to them."""
     return bool(getattr(user, "is_authenticated", False)) and permissions.can_view_network_checks(
         user

@@ -33,6 +33,7 @@ from provisioning.models import (
     Subscriber,
     VoicemailBox,
 )
+from provisioning.permissions import can_configure_features
 
 from .base import CrudViewSet, CustomerServiceViewSet, ScopedViewSet
 from .feature_serializers import (
@@ -55,10 +56,6 @@ from .feature_serializers import (
 from .filters import IdFilterSet
 
 
-def _may_configure(account: Any) -> bool:
-    return account.role in {"platform_staff", "reseller_admin", "customer_admin"}
-
-
 def _customer_from(request: Request) -> Customer:
     """The customer named in the body or query (or the caller's own), through the chokepoint."""
     data: Any = request.data
@@ -75,12 +72,12 @@ def _customer_from(request: Request) -> Customer:
 
 class _CrudViewSet(CrudViewSet):
     def may_create(self, account: Any) -> bool:
-        return _may_configure(account)
+        return can_configure_features(account)
 
 
 class _FeatureServiceViewSet(CustomerServiceViewSet):
     def may_create(self, account: Any) -> bool:
-        return _may_configure(account)
+        return can_configure_features(account)
 
 
 # Hunt groups -----------------------------------------------------------------------------------
@@ -174,7 +171,7 @@ class OperatorViewSet(
         )
 
     def may_create(self, account: Any) -> bool:
-        return _may_configure(account)
+        return can_configure_features(account)
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -307,7 +304,7 @@ class AudioFileViewSet(
         return AudioFile.objects.all()
 
     def may_create(self, account: Any) -> bool:
-        return _may_configure(account)
+        return can_configure_features(account)
 
     @extend_schema(request=AudioUploadSerializer, responses={201: AudioFileSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -502,7 +499,7 @@ class CallTraceViewSet(mixins.CreateModelMixin, ScopedViewSet):
         return Customer.objects.all()
 
     def may_create(self, account: Any) -> bool:
-        return _may_configure(account)
+        return can_configure_features(account)
 
     @extend_schema(
         request=CallTraceSerializer,

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from provisioning import services
 from provisioning.models import NetworkCheck, SiteCheckToken
+from provisioning.permissions import can_create_check_tokens
 
 from .base import ScopedViewSet
 from .filters import IdFilterSet
@@ -158,7 +159,7 @@ class SiteCheckTokenViewSet(
     ordering_fields = ["created_at"]
 
     def may_create(self, account: Any) -> bool:
-        return account.role in {"platform_staff", "reseller_admin"}
+        return can_create_check_tokens(account)
 
     def base_queryset(self) -> models.QuerySet[SiteCheckToken]:
         return SiteCheckToken.objects.select_related("site__customer__reseller")

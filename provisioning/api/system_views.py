@@ -25,6 +25,7 @@ from provisioning.models import (
     Subscriber,
     Trunk,
 )
+from provisioning.permissions import can_manage_users_at_all, can_set_up_systems, is_end_user
 from provisioning.services.system import CSV_COLUMNS
 
 from .base import CrudViewSet, CustomerServiceViewSet, ScopedViewSet
@@ -39,15 +40,6 @@ from .system_serializers import (
     SubscriberSerializer,
     TrunkSerializer,
 )
-
-
-def _may_set_up(account: Any) -> bool:
-    return account.role in {"platform_staff", "reseller_admin"}
-
-
-def _may_manage_users(account: Any) -> bool:
-    return account.role in {"platform_staff", "reseller_admin", "customer_admin"}
-
 
 # Sites -----------------------------------------------------------------------------------------
 
@@ -71,7 +63,7 @@ class SiteViewSet(CrudViewSet):
         return Site.objects.select_related("customer")
 
     def may_create(self, account: Any) -> bool:
-        return _may_set_up(account)
+        return can_set_up_systems(account)
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -116,7 +108,7 @@ class TrunkViewSet(CrudViewSet):
         return Trunk.objects.select_related("site", "customer")
 
     def may_create(self, account: Any) -> bool:
-        return _may_set_up(account)
+        return can_set_up_systems(account)
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
@@ -158,7 +150,7 @@ class NumberBlockViewSet(
         return NumberBlock.objects.all()
 
     def may_create(self, account: Any) -> bool:
-        return _may_set_up(account)
+        return can_set_up_systems(account)
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
@@ -214,12 +206,12 @@ class UserViewSet(CustomerServiceViewSet):
         return Subscriber.objects.select_related("site", "number", "fax_number")
 
     def may_create(self, account: Any) -> bool:
-        return _may_manage_users(account)
+        return can_manage_users_at_all(account)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         subscriber = self.get_object()
         user = request.user
-        if user.role == "end_user":  # type: ignore[union-attr]
+        if is_end_user(user):  # type: ignore[arg-type]
             own = OwnProfileSerializer(data=request.data)
             own.is_valid(raise_exception=True)
             services.user_update_own_profile(
@@ -375,7 +367,7 @@ class DeviceViewSet(CustomerServiceViewSet):
         return Device.objects.select_related("site", "subscriber")
 
     def may_create(self, account: Any) -> bool:
-        return _may_manage_users(account)
+        return can_manage_users_at_all(account)
 
 
 # Licenses and ledger ---------------------------------------------------------------------------

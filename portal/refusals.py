@@ -82,6 +82,7 @@ SYSTEM_MESSAGES: dict[str, Any] = {
     "block_too_large": _("Ein Block umfasst höchstens 10.000 Rufnummern."),
     "block_in_use": _("Rufnummern dieses Blocks sind Benutzern zugewiesen."),
     "number_taken": _("Diese Rufnummer ist bereits vergeben."),
+    "extension_taken": _("Diese Durchwahl ist bereits vergeben."),
     "extension_not_in_block": _(
         "Diese Durchwahl liegt in keinem Rufnummernblock des SIP-Trunks dieses Standorts."
     ),

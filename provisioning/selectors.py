@@ -10,6 +10,7 @@ from django.db.models.functions import Cast
 
 from .models import (
     Customer,
+    ExtensionClaim,
     LedgerKind,
     LicenseEvent,
     PhoneNumber,
@@ -20,13 +21,16 @@ from .models import (
 
 
 def free_numbers(*, site: Site, limit: int = 100) -> QuerySet[PhoneNumber]:
-    """Unassigned numbers of the site's trunk, lowest extension first (the main number 0 is
-    never offered)."""
+    """Unassigned numbers of the site's trunk whose extension nothing of the customer holds
+    (a user at any site, a fax, a group, a menu), lowest extension first (the main number 0
+    is never offered)."""
+    held = ExtensionClaim.objects.filter(customer_id=site.customer_id).values("extension")
     return (
         PhoneNumber.objects.filter(
             block__trunk__site=site, subscriber__isnull=True, fax_subscriber__isnull=True
         )
         .exclude(extension="0")
+        .exclude(extension__in=held)
         .annotate(ext=Cast("extension", IntegerField()))
         .order_by("block__base_number", "ext")[:limit]
     )

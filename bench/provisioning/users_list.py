@@ -55,7 +55,14 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from provisioning import services
-    from provisioning.models import LedgerKind, LicenseEvent, PhoneNumber, Role, Subscriber
+    from provisioning.models import (
+        ExtensionClaim,
+        LedgerKind,
+        LicenseEvent,
+        PhoneNumber,
+        Role,
+        Subscriber,
+    )
     from tests.factories import customer_data, reseller_data, site_data, trunk_data
 
     staff = services.account_create(
@@ -86,7 +93,7 @@ def main() -> None:
     numbers = list(PhoneNumber.objects.filter(block=block).exclude(extension="0")[: args.users])
     now = timezone.now()
     packages = ["klare_stimme", "klingende_stimme", "volle_stimme"]
-    users, ledger = [], []
+    users, ledger, claims = [], [], []
     for i, number in enumerate(numbers):
         holding = uuid.uuid4()
         user = Subscriber(
@@ -100,6 +107,11 @@ def main() -> None:
             license_holding=holding,
         )
         users.append(user)
+        claims.append(
+            ExtensionClaim(
+                customer=customer, extension=number.extension, owner_kind="user", subscriber=user
+            )
+        )
         ledger.append(
             LicenseEvent(
                 customer=customer,
@@ -114,6 +126,7 @@ def main() -> None:
         )
     Subscriber.objects.bulk_create(users, batch_size=1000)
     LicenseEvent.objects.bulk_create(ledger, batch_size=1000)
+    ExtensionClaim.objects.bulk_create(claims, batch_size=1000)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

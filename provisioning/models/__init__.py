@@ -1,6 +1,8 @@
 """Models of provisioning: the tenant tree and accounts (tenancy), licenses and their ledger
-(licensing), and the telephone system of each customer (sites, users, trunks, numbers, devices)."""
+(licensing), and the telephone system of each customer (sites, users, trunks, numbers, devices),
+its call features (features) and who holds which internal extension (extensions)."""
 
+from .extensions import OPERATOR_EXTENSION, ExtensionClaim, ExtensionOwner
 from .features import (
     AudioFile,
     AudioKind,
@@ -74,6 +76,7 @@ __all__ = [
     "BASE_LICENSES",
     "CUSTOMER_ROLES",
     "GATEWAY_MODELS",
+    "OPERATOR_EXTENSION",
     "PACKAGES",
     "PLATFORM_ROLES",
     "Account",
@@ -93,6 +96,8 @@ __all__ = [
     "DayNightMode",
     "Device",
     "DeviceModel",
+    "ExtensionClaim",
+    "ExtensionOwner",
     "FederalState",
     "FeeType",
     "HotDeskLogin",

@@ -33,6 +33,7 @@ from ..audio import check_audio
 from ..errors import ApplicationError
 from ..features_snapshot import build_snapshot
 from ..models import (
+    OPERATOR_EXTENSION,
     Account,
     AudioFile,
     AudioKind,
@@ -41,6 +42,7 @@ from ..models import (
     Customer,
     DayNightMode,
     Device,
+    ExtensionOwner,
     FeeType,
     HotDeskLogin,
     HuntGroup,
@@ -63,6 +65,7 @@ from ..models import (
 )
 from ..permissions import can_manage_users, ensure, ensure_customer_writable
 from ._common import audited_create, audited_delete, audited_update, only_fields
+from .extensions import extension_claim, refuse_taken_extension
 
 IVR_DIGITS = frozenset("0123456789*#")
 
@@ -84,6 +87,9 @@ def _guard_own(account: Account, subscriber: Subscriber) -> None:
 
 
 def _lock(customer: Customer) -> Customer:
+    """Serialise a customer's writes that claim extensions or count groups: every service
+    that writes an ``ExtensionClaim`` takes this lock first, always in the same order, so the
+    early extension check sees what the other committed and no two writers deadlock."""
     return Customer.objects.select_for_update().select_related("reseller").get(pk=customer.pk)
 
 
@@ -160,8 +166,9 @@ def _uuid(value: str) -> Any:
         return None
 
 
-def _check_extension(customer: Customer, extension: str, *, exclude: Any = None) -> str:
-    """A free internal extension for a group or menu ('' means none)."""
+def _check_extension(customer: Customer, extension: str, *, kind: str, owner: Any = None) -> str:
+    """A free internal extension for a group or menu ('' means none); ``owner`` (the group or
+    menu being changed) may already hold it. The claim written after saving is the rule."""
     extension = (extension or "").strip()
     if not extension:
         return ""
@@ -177,22 +184,7 @@ def _check_extension(customer: Customer, extension: str, *, exclude: Any = None)
             "Extension 0 is the main number (operator).",
             fields={"extension": ["Extension 0 is the main number."]},
         )
-    taken = (
-        Subscriber.objects.filter(customer=customer, number__extension=extension).exists()
-        or HuntGroup.objects.filter(customer=customer, extension=extension)
-        .exclude(pk=exclude)
-        .exists()
-        or IvrMenu.objects.filter(customer=customer, extension=extension)
-        .exclude(pk=exclude)
-        .exists()
-    )
-    if taken:
-        raise ApplicationError(
-            "extension_taken",
-            f"Extension {extension} is already in use.",
-            fields={"extension": [f"Extension {extension} is already in use."]},
-            status=409,
-        )
+    refuse_taken_extension(customer=customer, extension=extension, kind=kind, owner=owner)
     return extension
 
 
@@ -305,6 +297,10 @@ def _set_members(group: HuntGroup, members: Sequence[Subscriber]) -> list[str]:
     return [str(pk) for pk in wanted]
 
 
+def _claim_extension(customer: Customer, kind: str, owner: HuntGroup | IvrMenu) -> None:
+    extension_claim(customer=customer, kind=kind, owner=owner, extension=owner.extension)
+
+
 def _save_group(group: HuntGroup) -> None:
     try:
         with transaction.atomic():
@@ -342,12 +338,15 @@ def hunt_group_create(
     site: Site = fields.pop("site")
     _same_customer(site, customer, "site")
     _group_name_free(customer, fields.get("name", ""))
-    fields["extension"] = _check_extension(customer, fields.get("extension", ""))
+    fields["extension"] = _check_extension(
+        customer, fields.get("extension", ""), kind=ExtensionOwner.HUNT_GROUP
+    )
     fields["overflow"] = check_target(customer, fields.get("overflow", ""), "overflow")
     group = HuntGroup(customer=customer, site=site, **fields)
     _check_members(group, members)
     is_further_group = HuntGroup.objects.filter(customer=customer).exists()
     _save_group(group)
+    _claim_extension(customer, ExtensionOwner.HUNT_GROUP, group)
     member_ids = _set_members(group, members)
     audit.record_change(
         actor=acting_user,
@@ -376,7 +375,9 @@ def hunt_group_update(
     if "name" in fields:
         _group_name_free(customer, fields["name"], exclude=group.pk)
     if "extension" in fields:
-        fields["extension"] = _check_extension(customer, fields["extension"], exclude=group.pk)
+        fields["extension"] = _check_extension(
+            customer, fields["extension"], kind=ExtensionOwner.HUNT_GROUP, owner=group
+        )
     if "overflow" in fields:
         fields["overflow"] = check_target(customer, fields["overflow"], "overflow")
     for name, value in fields.items():
@@ -386,6 +387,8 @@ def hunt_group_update(
     members = list(members)
     _check_members(group, members)
     _save_group(group)
+    if "extension" in fields:
+        _claim_extension(customer, ExtensionOwner.HUNT_GROUP, group)
     after_members = _set_members(group, members)
     changes = audit.changes_between(before, group)
     if after_members != before_members:
@@ -556,11 +559,14 @@ def _menu_name_free(customer: Customer, name: str, exclude: Any = None) -> None:
         )
 
 
-def _prepare_menu_fields(customer: Customer, fields: dict[str, Any], exclude: Any) -> None:
+def _prepare_menu_fields(customer: Customer, fields: dict[str, Any], menu: IvrMenu | None) -> None:
+    exclude = menu.pk if menu is not None else None
     if "name" in fields:
         _menu_name_free(customer, fields["name"], exclude=exclude)
     if "extension" in fields:
-        fields["extension"] = _check_extension(customer, fields["extension"], exclude=exclude)
+        fields["extension"] = _check_extension(
+            customer, fields["extension"], kind=ExtensionOwner.IVR_MENU, owner=menu
+        )
     for name in ("on_timeout", "on_invalid"):
         if name in fields:
             fields[name] = check_target(customer, fields[name], name)
@@ -573,6 +579,7 @@ def ivr_menu_create(
 ) -> IvrMenu:
     """Create a menu with its keys. Options may name the menu itself only through other
     menus created before; a loop through timeout/invalid targets is refused."""
+    customer = _lock(customer)
     _guard(acting_user, customer)
     fields = only_fields(data, IVR_FIELDS)
     options = fields.pop("options", [])
@@ -581,6 +588,7 @@ def ivr_menu_create(
     menu = IvrMenu(customer=customer, **fields)
     menu.full_clean(exclude=["customer"])
     menu.save()
+    _claim_extension(customer, ExtensionOwner.IVR_MENU, menu)
     checked = _check_options(customer, options)
     IvrOption.objects.bulk_create(IvrOption(menu=menu, digit=d, target=t) for d, t in checked)
     audit.record_change(
@@ -595,17 +603,19 @@ def ivr_menu_create(
 
 @transaction.atomic
 def ivr_menu_update(*, menu: IvrMenu, acting_user: Account, data: Mapping[str, Any]) -> IvrMenu:
-    customer = menu.customer
+    customer = _lock(menu.customer)
     _guard(acting_user, customer)
     fields = only_fields(data, IVR_FIELDS)
     options = fields.pop("options", None)
-    _prepare_menu_fields(customer, fields, menu.pk)
+    _prepare_menu_fields(customer, fields, menu)
     before = audit.snapshot(menu)
     before_options = _options_of(menu)
     for name, value in fields.items():
         setattr(menu, name, value)
     menu.full_clean(exclude=["customer"])
     menu.save()
+    if "extension" in fields:
+        _claim_extension(customer, ExtensionOwner.IVR_MENU, menu)
     if options is not None:
         checked = _check_options(customer, options)
         menu.options.all().delete()
@@ -715,6 +725,14 @@ def operator_update(
         )
     settings.full_clean(exclude=["customer"])
     settings.save()
+    if creating:
+        extension_claim(
+            customer=customer,
+            kind=ExtensionOwner.OPERATOR,
+            owner=settings,
+            extension=OPERATOR_EXTENSION,
+            field_name="non_field_errors",
+        )
     if schedule is not None:
         entries = _check_schedule(schedule)
         settings.schedule.all().delete()

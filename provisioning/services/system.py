@@ -24,6 +24,7 @@ from ..models import (
     Customer,
     Device,
     DeviceModel,
+    ExtensionOwner,
     LicenseType,
     NumberBlock,
     PhoneNumber,
@@ -42,6 +43,7 @@ from ..permissions import (
 )
 from ..validators import normalize_phone
 from ._common import audited_create, audited_delete, audited_update, only_fields
+from .extensions import extension_claim, refuse_taken_extension
 from .licenses import DEMO_MAX_TRUNKS, DEMO_MAX_USERS
 from .user_rows import validate_csv_row
 
@@ -50,7 +52,8 @@ ADDRESS = ("street", "postal_code", "city", "country")
 
 
 def _lock(customer: Customer) -> Customer:
-    """Serialise writes that check a per-customer limit (demo limits, site licenses)."""
+    """Serialise writes that check a per-customer limit (demo limits, site licenses) or claim
+    extensions (every writer of an ``ExtensionClaim`` takes this lock first)."""
     return Customer.objects.select_for_update().select_related("reseller").get(pk=customer.pk)
 
 
@@ -440,8 +443,15 @@ def _check_entitlements(subscriber: Subscriber) -> None:
         )
 
 
-def _number_for(site: Site, extension: str, field_name: str) -> PhoneNumber:
-    """The free number of ``extension`` in the block of the site's trunk."""
+def _extension_kind(field_name: str) -> str:
+    return ExtensionOwner.FAX if field_name == "fax_extension" else ExtensionOwner.USER
+
+
+def _number_for(
+    site: Site, extension: str, field_name: str, *, owner: Subscriber | None = None
+) -> PhoneNumber:
+    """The free number of ``extension`` in the block of the site's trunk, whose extension no
+    group, menu or other user of the customer holds (``owner`` may already hold it)."""
     extension = str(extension).strip()
     if extension == "0":
         raise ApplicationError(
@@ -470,7 +480,33 @@ def _number_for(site: Site, extension: str, field_name: str) -> PhoneNumber:
             fields={field_name: [f"{number.e164} is already assigned."]},
             status=409,
         )
+    refuse_taken_extension(
+        customer=site.customer,
+        extension=number.extension,
+        field_name=field_name,
+        kind=_extension_kind(field_name),
+        owner=owner,
+    )
     return number
+
+
+def _claim_extensions(subscriber: Subscriber, *, number: bool, fax: bool) -> None:
+    """Hold the user's direct extension and fax extension (``number``/``fax``: which changed)."""
+    if number:
+        extension_claim(
+            customer=subscriber.customer,
+            kind=ExtensionOwner.USER,
+            owner=subscriber,
+            extension=subscriber.number.extension,
+        )
+    if fax:
+        extension_claim(
+            customer=subscriber.customer,
+            kind=ExtensionOwner.FAX,
+            owner=subscriber,
+            extension=subscriber.fax_extension,
+            field_name="fax_extension",
+        )
 
 
 def _save_subscriber(subscriber: Subscriber) -> None:
@@ -522,6 +558,7 @@ def user_create(*, customer: Customer, acting_user: Account, data: Mapping[str, 
         label=subscriber.name,
     )
     _save_subscriber(subscriber)
+    _claim_extensions(subscriber, number=True, fax=fax is not None)
     audit.record_change(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -553,14 +590,17 @@ def user_update(
             fields={"extension": ["Choose an extension at the new site."]},
         )
     same_site = site.pk == subscriber.site_id
+    old_number, old_fax = subscriber.number_id, subscriber.fax_number_id
     subscriber.site = site
     if extension is not None and not (same_site and str(extension) == subscriber.extension):
-        subscriber.number = _number_for(site, extension, "extension")
+        subscriber.number = _number_for(site, extension, "extension", owner=subscriber)
     if fax_extension is not None and not (
         same_site and str(fax_extension) == subscriber.fax_extension
     ):
         subscriber.fax_number = (
-            _number_for(site, fax_extension, "fax_extension") if fax_extension else None
+            _number_for(site, fax_extension, "fax_extension", owner=subscriber)
+            if fax_extension
+            else None
         )
     if fields.get("mobility_number"):
         fields["mobility_number"] = normalize_phone(fields["mobility_number"])
@@ -593,6 +633,11 @@ def user_update(
     changes = audit.changes_between(before, subscriber)
     if changes:
         _save_subscriber(subscriber)
+        _claim_extensions(
+            subscriber,
+            number=subscriber.number_id != old_number,
+            fax=subscriber.fax_number_id != old_fax,
+        )
         audit.record_change(
             actor=acting_user, action=AuditAction.UPDATE, instance=subscriber, changes=changes
         )
@@ -721,7 +766,7 @@ def users_import_csv(*, customer: Customer, acting_user: Account, text: str) -> 
         report.errors[1] = {"header": [f"Missing columns: {', '.join(missing)}."]}
         return report
     rows: list[tuple[int, dict[str, Any]]] = []
-    seen_ext: dict[tuple[str, str], int] = {}
+    seen_ext: dict[str, int] = {}
     sites = {s.name: s for s in Site.objects.filter(customer=customer)}
     for line, raw in enumerate(reader, start=2):
         raw = {k: (v or "").strip() for k, v in raw.items() if k}
@@ -733,7 +778,7 @@ def users_import_csv(*, customer: Customer, acting_user: Account, text: str) -> 
             {k: v for k, v in raw.items() if k != "site" and v != ""}
         )
         errors.update(row_errors)
-        key = (raw.get("site", ""), raw.get("extension", ""))
+        key = raw.get("extension", "")  # extensions are unique per customer, across sites
         if key in seen_ext:
             errors.setdefault("extension", []).append(f"Same extension as row {seen_ext[key]}.")
         seen_ext.setdefault(key, line)

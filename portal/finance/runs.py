@@ -25,7 +25,7 @@ from billing.problems import (
 from billing.selectors import billing_run_list, billing_run_progress, billing_run_summary
 from billing.services.runs import StartOutcome
 from portal.finance.chart import money
-from portal.finance.forms import BillingRunForm
+from portal.finance.forms import CONFIRMED, BillingRunForm
 from portal.finance.views import (
     _account,
     _attempt,
@@ -77,9 +77,12 @@ def run_list(request: HttpRequest) -> HttpResponse:
     _ensure(can_run_billing(account))
     form = BillingRunForm(request.POST or None)
     preview = None
+    confirm = None
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"]
-        if request.POST.get("action") == "start":
+        if request.POST.get("action") == "start" and form.needs_confirmation(request.POST):
+            confirm = {"month": month}
+        elif request.POST.get("action") == "start":
             started = _attempt(
                 form,
                 lambda: services.billing_run_start(
@@ -114,6 +117,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "runs": billing_run_list(account=account),
         "preview": preview,
+        "confirm": confirm,
+        "confirmed_value": CONFIRMED,
         **_issuer_notice(account),
     }
     status = _form_status(form)

@@ -48,10 +48,12 @@ from billing.selectors import (
 from billing.services.invoices import today
 from portal.finance.chart import money, revenue_chart
 from portal.finance.forms import (
+    CONFIRMED,
     FINANCE_MESSAGES,
     CreditNoteForm,
     ExportForm,
     InvoiceFilterForm,
+    confirmed,
     issuer_editor_roles,
 )
 from portal.shell.nav import FINANCE_READERS
@@ -370,8 +372,13 @@ def invoice_xml(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_POST
 def invoice_finalize(request: HttpRequest, pk: str) -> HttpResponse:
+    """Issue a draft — after a confirmation step: without ``confirmed=yes`` the page asks
+    (the number is taken and the invoice is final), and nothing is issued."""
     invoice = _document(request, pk, DocumentType.INVOICE)
     _ensure(can_issue_invoices(_account(request)))
+    if not invoice.is_final and not confirmed(request.POST):
+        context = {"invoice": _decorate(invoice), "confirmed_value": CONFIRMED}
+        return _render(request, "invoice_finalize_confirm.html", "invoices", context)
     try:
         issued = services.invoice_finalize(invoice=invoice, acting_user=_account(request))
     except PermissionDeniedError:

@@ -21,6 +21,7 @@ from tests.factories import World
 OCT = dt.date(2026, 10, 1)
 pytestmark = pytest.mark.usefixtures("price_lists")
 Capture = Callable[..., Any]
+CONFIRMED_START = {"month": "2026-10", "issue": "on", "action": "start", "confirmed": "yes"}
 
 
 def _seed_with_reseller_b_unpriced(world: World) -> None:
@@ -137,7 +138,7 @@ def test_run_page_says_what_is_missing_and_offers_to_run_again(
     _add_retail_prices_of_reseller_b(world)
     list_url = reverse("portal:finance_run_list")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(list_url, {"month": "2026-10", "issue": "on", "action": "start"})
+        response = client.post(list_url, {**CONFIRMED_START})
     assert response["Location"] == detail
     body = client.get(detail).content.decode()
     assert "erneut gestartet" in body and "Abrechnung gestartet." not in body
@@ -145,9 +146,7 @@ def test_run_page_says_what_is_missing_and_offers_to_run_again(
     assert 'id="run-again"' not in body
     assert Invoice.objects.filter(state=InvoiceState.FINAL).count() == 5
 
-    twice = client.post(
-        list_url, {"month": "2026-10", "issue": "on", "action": "start"}, follow=True
-    )
+    twice = client.post(list_url, {**CONFIRMED_START}, follow=True)
     assert "bereits vollständig abgerechnet" in twice.content.decode()
     assert Invoice.objects.count() == 5
 

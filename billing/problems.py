@@ -107,6 +107,20 @@ def problem_text(value: Any) -> str:
     return str(params.get("text", ""))
 
 
+def missing_invoices(problems: Iterable[Any]) -> int:
+    """How many invoices the problems kept from being created (one per buyer: a reseller's
+    wholesale invoice, a customer's retail invoice)."""
+    buyers = set()
+    for value in problems:
+        problem = as_problem(value)
+        params = problem["params"]
+        if problem["code"] == WHOLESALE_PRICE_MISSING:
+            buyers.add(("reseller", params.get("reseller_id") or params.get("reseller")))
+        elif problem["code"] == RETAIL_PRICE_MISSING:
+            buyers.add(("customer", params.get("customer_id") or params.get("customer")))
+    return len(buyers)
+
+
 def described(value: Any) -> dict[str, Any]:
     """A problem with its text in the active language: ``{"code", "params", "message"}``."""
     problem = as_problem(value)

@@ -26,7 +26,7 @@ from .models import (
 )
 from .money import month_bounds, next_month
 from .pricing import in_force
-from .problems import described
+from .problems import EINVOICE_INVALID, as_problem, described, missing_invoices
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -157,6 +157,36 @@ def billing_run_progress(run: BillingRun) -> dict[str, Any]:
         "percent": percent,
         "problems": [described(problem) for problem in run.problems],
         "invoices": run.invoices.count(),
+    }
+
+
+def billing_run_summary(run: BillingRun) -> dict[str, Any]:
+    """What a run did and what is left, for the run's page: ``status`` is ``running``
+    (pending or running), ``failed``, ``incomplete`` (finished, but buyers without an invoice
+    or e-invoices that fail the check), ``drafts`` (finished; drafts wait to be issued) or
+    ``complete``; with the month's issued invoices, drafts and missing invoices."""
+    invoices = Invoice.objects.filter(month=run.month, document_type=DocumentType.INVOICE)
+    issued = invoices.filter(state=InvoiceState.FINAL).count()
+    drafts = invoices.filter(state=InvoiceState.DRAFT).count()
+    problems = [as_problem(problem) for problem in run.problems]
+    missing = missing_invoices(problems)
+    invalid = sum(1 for problem in problems if problem["code"] == EINVOICE_INVALID)
+    if run.state in ("pending", "running"):
+        status = "running"
+    elif run.state == "failed":
+        status = "failed"
+    elif problems:
+        status = "incomplete"
+    elif drafts:
+        status = "drafts"
+    else:
+        status = "complete"
+    return {
+        "status": status,
+        "issued": issued,
+        "drafts": drafts,
+        "missing": missing,
+        "invalid": invalid,
     }
 
 

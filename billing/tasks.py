@@ -25,10 +25,10 @@ def execute_billing_run(run_id: str) -> str:
 @shared_task(acks_late=True)
 def bill_previous_month() -> str:
     """Scheduled on the 1st of each month: bill the month that just ended (idempotent: the
-    month's run exists at most once and a finished run is not repeated)."""
+    month's run exists at most once and a month billed completely is not billed again)."""
     with audit_context(channel=Channel.TASK):
-        run = billing_run_start(month=scheduled_month(), acting_user=None)
-    return str(run.pk)
+        started = billing_run_start(month=scheduled_month(), acting_user=None)
+    return str(started.run.pk)
 
 
 @shared_task(acks_late=True)

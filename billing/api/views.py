@@ -150,11 +150,12 @@ class BillingRunViewSet(
                     "problems": [described(problem) for problem in plan.problems],
                 }
             )
-        run = services.billing_run_start(
+        run, outcome = services.billing_run_start(
             month=month, acting_user=self.actor, issue_invoices=serializer.validated_data["issue"]
         )
         run.refresh_from_db()
-        return Response(BillingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+        body = {**BillingRunSerializer(run).data, "outcome": str(outcome)}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 class InvoiceFilter(IdFilterSet):

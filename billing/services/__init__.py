@@ -7,12 +7,19 @@ from .invoices import (
     issuer_profile_set,
 )
 from .prices import one_time_charge_create, price_list_create, price_list_update
-from .runs import billing_preview, billing_run_create, billing_run_execute, billing_run_start
+from .runs import (
+    billing_preview,
+    billing_run_create,
+    billing_run_execute,
+    billing_run_open,
+    billing_run_start,
+)
 
 __all__ = [
     "billing_preview",
     "billing_run_create",
     "billing_run_execute",
+    "billing_run_open",
     "billing_run_start",
     "credit_note_create",
     "invoice_delete_draft",

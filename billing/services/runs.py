@@ -16,7 +16,8 @@ import traceback
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from enum import StrEnum
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -31,6 +32,7 @@ from ..background import enqueue
 from ..bulk import insert_rows
 from ..models import (
     BillingRun,
+    DocumentType,
     Invoice,
     InvoiceKind,
     InvoiceLine,
@@ -105,16 +107,107 @@ def billing_run_create(
     return run, True
 
 
-def billing_run_start(
+class StartOutcome(StrEnum):
+    """What starting the billing of a month did."""
+
+    STARTED = "started"
+    """The month's first run, handed to a worker."""
+    RESTARTED = "restarted"
+    """The month's finished run left something unbilled (a problem, or drafts while issuing is
+    asked for): it runs again for what is missing; invoices made before stay as they are."""
+    RESUMED = "resumed"
+    """A run that waits, failed or was abandoned by its worker, handed to a worker again."""
+    RUNNING = "running"
+    """A worker is billing the month right now: nothing to do."""
+    COMPLETE = "complete"
+    """The month is billed completely: nothing is billed twice."""
+
+
+class RunStart(NamedTuple):
+    run: BillingRun
+    outcome: StartOutcome
+
+
+def drafts_left(month: dt.date) -> bool:
+    """Whether invoices of ``month`` wait as drafts (a draft run's, or ones that failed)."""
+    return Invoice.objects.filter(
+        month=month, state=InvoiceState.DRAFT, document_type=DocumentType.INVOICE
+    ).exists()
+
+
+def _unfinished(run: BillingRun, *, issue_invoices: bool) -> bool:
+    """Whether a finished run left something a new run could still do: buyers without an
+    invoice (its problems) or, when issuing is asked for, drafts to issue."""
+    return bool(run.problems) or (issue_invoices and drafts_left(run.month))
+
+
+def _reopen(run: BillingRun, *, issue_invoices: bool, acting_user: Account | None) -> bool:
+    """Finished → pending by one conditional update (of two clicks at once, one reopens)."""
+    with transaction.atomic():
+        reopened = (
+            BillingRun.objects.filter(pk=run.pk, state=RunState.DONE).update(
+                state=RunState.PENDING,
+                issue=issue_invoices,
+                started_by=acting_user or run.started_by,
+                error="",
+                finished_at=None,
+            )
+            == 1
+        )
+        if reopened:
+            audit.record_change(
+                actor=acting_user,
+                action=AuditAction.UPDATE,
+                instance=run,
+                changes={
+                    "state": [RunState.DONE, RunState.PENDING],
+                    "issue": [run.issue, issue_invoices],
+                },
+            )
+    return reopened
+
+
+def billing_run_open(
     *, month: dt.date, acting_user: Account | None, issue_invoices: bool = True
-) -> BillingRun:
-    """Create (or find) the run of ``month`` and hand it to a worker (eagerly without a broker)."""
-    run, _created = billing_run_create(
+) -> RunStart:
+    """The run of ``month`` made ready for a worker: created, or — where it still has
+    something to do — reopened (finished with something left) or left waiting (pending,
+    failed, abandoned). A month billed completely is left alone
+    (:attr:`StartOutcome.COMPLETE`), so nothing is billed twice."""
+    run, created = billing_run_create(
         month=month, acting_user=acting_user, issue_invoices=issue_invoices
     )
+    if created:
+        return RunStart(run, StartOutcome.STARTED)
     if run.state != RunState.DONE:
-        enqueue("execute_billing_run", str(run.pk))
-    return run
+        return RunStart(run, _in_flight(run))
+    if not _unfinished(run, issue_invoices=issue_invoices):
+        return RunStart(run, StartOutcome.COMPLETE)
+    reopened = _reopen(run, issue_invoices=issue_invoices, acting_user=acting_user)
+    run.refresh_from_db()
+    # Of two requests at once only one reopens; the other finds the run waiting or done.
+    return RunStart(run, StartOutcome.RESTARTED if reopened else _in_flight(run))
+
+
+def billing_run_start(
+    *, month: dt.date, acting_user: Account | None, issue_invoices: bool = True
+) -> RunStart:
+    """Bill ``month``: open its run (:func:`billing_run_open`) and, where there is work, hand
+    it to a worker on commit (eagerly without a broker)."""
+    started = billing_run_open(month=month, acting_user=acting_user, issue_invoices=issue_invoices)
+    if started.outcome in (StartOutcome.STARTED, StartOutcome.RESTARTED, StartOutcome.RESUMED):
+        enqueue("execute_billing_run", str(started.run.pk))
+    return started
+
+
+def _in_flight(run: BillingRun) -> StartOutcome:
+    """A run not finished: running (fresh heartbeat) or to be handed to a worker again."""
+    fresh = run.heartbeat_at is not None and run.heartbeat_at >= timezone.now() - STALE_AFTER
+    if run.state == RunState.RUNNING and fresh:
+        return StartOutcome.RUNNING
+    if run.state == RunState.DONE:  # finished meanwhile by another request's worker
+        return StartOutcome.COMPLETE
+    return StartOutcome.RESUMED
 
 
 def claim(run_id: uuid.UUID | str, *, stale_after: timedelta = STALE_AFTER) -> bool:

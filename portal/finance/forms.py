@@ -126,6 +126,16 @@ class InvoiceFilterForm(forms.Form):
             del self.fields["state"]
 
 
+CONFIRMED = "yes"
+"""The value of the ``confirmed`` field that the confirmation step's button sends: issuing
+(a number taken, the invoice final) happens only with it."""
+
+
+def confirmed(data: Any) -> bool:
+    """Whether a POST carries the confirmation to issue invoices."""
+    return data.get("confirmed") == CONFIRMED
+
+
 class BillingRunForm(forms.Form):
     month = MonthField(
         label=_("Abrechnungsmonat"), help_text=_("Ein vergangener Monat, z. B. 2026-10.")
@@ -134,8 +144,16 @@ class BillingRunForm(forms.Form):
         label=_("Rechnungen sofort ausstellen"),
         required=False,
         initial=True,
-        help_text=_("Ohne Haken bleiben die Rechnungen Entwürfe, bis Sie sie ausstellen."),
+        help_text=_(
+            "Ohne Haken bleiben die Rechnungen Entwürfe, bis Sie sie ausstellen. Mit Haken "
+            "fragt das Portal vor dem Ausstellen noch einmal nach."
+        ),
     )
+
+    def needs_confirmation(self, data: Any) -> bool:
+        """Starting with immediate issuing waits for the confirmation step (a clerk who
+        wanted drafts must not issue final invoices by accident)."""
+        return bool(self.cleaned_data.get("issue")) and not confirmed(data)
 
 
 class CreditNoteForm(forms.Form):

@@ -4,13 +4,13 @@ covered by the isolation matrix in tests/portal/test_isolation.py."""
 
 from django.urls import path
 
-from . import pricing, views
+from . import pricing, runs, views
 
 urlpatterns = [
     path("finance/", views.finance_dashboard, name="finance_dashboard"),
-    path("finance/runs/", views.run_list, name="finance_run_list"),
-    path("finance/runs/<uuid:pk>/", views.run_detail, name="finance_run_detail"),
-    path("finance/runs/<uuid:pk>/progress/", views.run_progress, name="finance_run_progress"),
+    path("finance/runs/", runs.run_list, name="finance_run_list"),
+    path("finance/runs/<uuid:pk>/", runs.run_detail, name="finance_run_detail"),
+    path("finance/runs/<uuid:pk>/progress/", runs.run_progress, name="finance_run_progress"),
     path("finance/invoices/", views.invoice_list_view, name="finance_invoice_list"),
     path("finance/invoices/<uuid:pk>/", views.invoice_detail, name="finance_invoice_detail"),
     path("finance/invoices/<uuid:pk>/pdf/", views.invoice_pdf, name="finance_invoice_pdf"),

@@ -20,11 +20,9 @@ from django.views.decorators.http import require_POST
 from billing import exports, services
 from billing.models import (
     PLATFORM,
-    BillingRun,
     DocumentType,
     Invoice,
     InvoiceLine,
-    RunState,
 )
 from billing.money import previous_month
 from billing.permissions import (
@@ -32,7 +30,6 @@ from billing.permissions import (
     can_issue_invoices,
     can_manage_payment_accounts,
     can_record_charges,
-    can_run_billing,
     may_choose_any_issuer,
     may_open_reseller_issuers,
     may_read_invoices,
@@ -40,10 +37,8 @@ from billing.permissions import (
     may_set_issuer_profile,
     may_use_finance_dashboard,
 )
-from billing.problems import problem_text
 from billing.selectors import (
     billing_run_list,
-    billing_run_progress,
     draft_counts,
     invoice_list,
     invoices_for_export,
@@ -52,11 +47,12 @@ from billing.selectors import (
 from billing.services.invoices import today
 from portal.finance.chart import money, revenue_chart
 from portal.finance.forms import (
+    CONFIRMED,
     FINANCE_MESSAGES,
-    BillingRunForm,
     CreditNoteForm,
     ExportForm,
     InvoiceFilterForm,
+    confirmed,
     issuer_editor_roles,
 )
 from provisioning import audit
@@ -336,8 +332,13 @@ def invoice_xml(request: HttpRequest, pk: str) -> HttpResponse:
 @login_required
 @require_POST
 def invoice_finalize(request: HttpRequest, pk: str) -> HttpResponse:
+    """Issue a draft — after a confirmation step: without ``confirmed=yes`` the page asks
+    (the number is taken and the invoice is final), and nothing is issued."""
     invoice = _document(request, pk, DocumentType.INVOICE)
     _ensure(can_issue_invoices(_account(request)))
+    if not invoice.is_final and not confirmed(request.POST):
+        context = {"invoice": _decorate(invoice), "confirmed_value": CONFIRMED}
+        return _render(request, "invoice_finalize_confirm.html", "invoices", context)
     try:
         issued = services.invoice_finalize(invoice=invoice, acting_user=_account(request))
     except PermissionDeniedError:
@@ -381,92 +382,6 @@ def credit_note_create(request: HttpRequest, pk: str) -> HttpResponse:
     context = {"invoice": invoice, "form": form}
     status = 400 if form.errors and request.method == "POST" else 200
     return _render(request, "credit_note_form.html", "invoices", context, status)
-
-
-# Billing runs -------------------------------------------------------------------------------
-
-
-@login_required
-def run_list(request: HttpRequest) -> HttpResponse:
-    """The runs, and the form that previews (dry run) or starts the billing of a month."""
-    account = _account(request)
-    _ensure(can_run_billing(account))
-    form = BillingRunForm(request.POST or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        month = form.cleaned_data["month"]
-        if request.POST.get("action") == "start":
-            run = _attempt(
-                form,
-                lambda: services.billing_run_start(
-                    month=month,
-                    acting_user=account,
-                    issue_invoices=form.cleaned_data["issue"],
-                ),
-            )
-            if run is not None:
-                messages.success(request, _("Abrechnung gestartet."))
-                return redirect("portal:finance_run_detail", pk=run.pk)
-        else:
-            plan = _attempt(
-                form, lambda: services.billing_preview(month=month, acting_user=account)
-            )
-            if plan is not None:
-                preview = {
-                    "month": month,
-                    "invoices": [
-                        {
-                            "kind": planned.kind,
-                            "buyer_name": planned.buyer_name,
-                            "lines": len(planned.lines),
-                            "net": money(int(planned.net * 100)),
-                        }
-                        for planned in plan.invoices
-                    ],
-                    "problems": [problem_text(problem) for problem in plan.problems],
-                    "total": money(sum(int(p.net * 100) for p in plan.invoices)),
-                }
-    context = {
-        "form": form,
-        "runs": billing_run_list(account=account),
-        "preview": preview,
-        **_issuer_notice(account),
-    }
-    status = _form_status(form)
-    return _render(request, "run_list.html", "runs", context, status)
-
-
-def _run(request: HttpRequest, pk: str) -> BillingRun:
-    account = _account(request)
-    run = get_for_user(billing_run_list(account=account), account, pk)  # 404 outside the platform
-    _ensure(can_run_billing(account))
-    return run
-
-
-def _run_context(run: BillingRun) -> dict[str, Any]:
-    progress = billing_run_progress(run)
-    return {
-        "run": run,
-        "progress": progress,
-        "live": run.state in (RunState.PENDING, RunState.RUNNING),
-    }
-
-
-@login_required
-def run_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    run = _run(request, pk)
-    return _render(request, "run_detail.html", "runs", _run_context(run))
-
-
-@login_required
-def run_progress(request: HttpRequest, pk: str) -> HttpResponse:
-    """The progress fragment that the run page polls every 2 s (htmx)."""
-    run = _run(request, pk)
-    if not _is_htmx(request):
-        return redirect("portal:finance_run_detail", pk=run.pk)
-    response = render(request, "portal/finance/_run_progress.html", _run_context(run))
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # Exports -----------------------------------------------------------------------------------

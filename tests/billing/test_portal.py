@@ -104,11 +104,11 @@ def test_draft_is_finalized_by_finance_only(
     finalize = reverse("portal:finance_invoice_finalize", args=[draft.pk])
     client = portal(world.finance)
     assert client.get(finalize).status_code == 405
-    response = client.post(finalize, follow=True)
+    response = client.post(finalize, {"confirmed": "yes"}, follow=True)
     assert response.status_code == 200
     draft.refresh_from_db()
     assert draft.is_final and draft.number in response.content.decode()
-    again = client.post(finalize, follow=True)
+    again = client.post(finalize, {"confirmed": "yes"}, follow=True)
     assert "bereits ausgestellt" in again.content.decode()
 
 
@@ -148,7 +148,9 @@ def test_billing_run_preview_start_and_progress(
     future = client.post(url, {"month": "2099-01", "action": "start"})
     assert future.status_code == 400 and "vorbei" in future.content.decode()
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
-        started = client.post(url, {"month": "2026-10", "issue": "on", "action": "start"})
+        started = client.post(
+            url, {"month": "2026-10", "issue": "on", "action": "start", "confirmed": "yes"}
+        )
     run = BillingRun.objects.get()
     assert started.status_code == 302
     assert started["Location"] == reverse("portal:finance_run_detail", args=[run.pk])

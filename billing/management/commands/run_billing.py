@@ -1,4 +1,5 @@
-"""``manage.py run_billing --month 2026-10 [--dry-run] [--draft]``: bill a month (BIL-1, BIL-4)."""
+"""``manage.py run_billing --month 2026-10 [--dry-run] [--draft]``: bill a month (BIL-1, BIL-4);
+a month whose run left something unbilled is billed again for what is missing."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from provisioning.models import Channel
 from ...models import RunState
 from ...money import euros, parse_month
 from ...problems import problem_text
-from ...services.runs import billing_preview, billing_run_create, billing_run_execute
+from ...services.runs import (
+    StartOutcome,
+    billing_preview,
+    billing_run_execute,
+    billing_run_open,
+)
 
 
 class Command(BaseCommand):
@@ -35,9 +41,14 @@ class Command(BaseCommand):
                 if options["dry_run"]:
                     self._preview(month)
                     return
-                run, _ = billing_run_create(
+                run, outcome = billing_run_open(
                     month=month, acting_user=None, issue_invoices=not options["draft"]
                 )
+                if outcome == StartOutcome.COMPLETE:
+                    self.stdout.write(f"{month:%Y-%m} is billed completely; nothing to do")
+                    return
+                if outcome == StartOutcome.RESTARTED:
+                    self.stdout.write(f"billing {month:%Y-%m} again for what is missing")
                 run = billing_run_execute(run_id=run.pk, progress=self._progress())
             except ApplicationError as exc:
                 raise CommandError(exc.message) from None

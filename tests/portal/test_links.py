@@ -52,7 +52,5 @@ def test_finance_sees_no_network_check_history_on_a_site(world: World) -> None:
     page = _client(world.finance).get(reverse("portal:site_detail", args=[system.site.pk]))
     assert history not in page.content.decode()
     # Those who may open it still find it there.
-    page = _client(world.reseller_admin_a).get(
-        reverse("portal:site_detail", args=[system.site.pk])
-    )
+    page = _client(world.reseller_admin_a).get(reverse("portal:site_detail", args=[system.site.pk]))
     assert history in page.content.decode()

@@ -222,7 +222,7 @@ def _id_patterns(patterns: list[URLPattern | URLResolver]) -> set[str]:
 
 #: URLs whose parameters are not object ids, and where their own tests prove they leak nothing.
 NOT_OBJECT_URLS = {
-    "password_reset_confirm": "signed one-time token; tests/portal/test_password_reset.py",
+    "password_reset_confirm": "signed one-time token; tests/portal/shell/test_password_reset.py",
 }
 
 
@@ -598,8 +598,8 @@ def _finance_cases() -> list[Case]:
         Case("finance_invoice_detail", "finance", 200, note, outsiders, get),
         Case("finance_invoice_pdf", "customer_admin_a1", 200, invoice, outsiders, get),
         Case("finance_invoice_xml", "reseller_admin_a", 200, invoice, outsiders, get),
-        # the owner's POST issues the draft; who may then read it is tested above
-        Case("finance_invoice_finalize", "finance", 302, draft, outsiders, ("post",)),
+        # the owner's POST without confirmation shows the confirmation step (BIL-5)
+        Case("finance_invoice_finalize", "finance", 200, draft, outsiders, ("post",)),
         Case("finance_credit_note_create", "finance", 200, invoice, outsiders),
         Case("finance_run_detail", "finance", 200, run, platform_only, get),
         Case("finance_run_progress", "finance", 302, run, platform_only, get),

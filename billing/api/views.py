@@ -20,7 +20,7 @@ from provisioning import access
 from provisioning.api.base import ScopedViewSet
 from provisioning.api.filters import IdFilterSet
 from provisioning.errors import ApplicationError
-from provisioning.models import Account, Customer, Reseller, Role
+from provisioning.models import Account, Reseller, Role
 from provisioning.permissions import ensure
 
 from .. import exports, services
@@ -248,14 +248,13 @@ class CreditNoteViewSet(mixins.CreateModelMixin, _DocumentViewSet):
 
     @extend_schema(request=CreditNoteCreateSerializer, responses={201: InvoiceDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = CreditNoteCreateSerializer(data=request.data)
+        serializer = CreditNoteCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        invoice = access.get_for_user(
-            Invoice.objects.filter(document_type=DocumentType.INVOICE), self.actor, data["invoice"]
-        )
         note = services.credit_note_create(
-            invoice=invoice,
+            invoice=data["invoice"],
             acting_user=self.actor,
             reason=data["reason"],
             positions=data.get("positions"),
@@ -271,13 +270,12 @@ class OneTimeChargeView(APIView):
     def post(self, request: Request) -> Response:
         actor: Account = request.user  # type: ignore[assignment]
         ensure(can_record_charges(actor))
-        serializer = OneTimeChargeSerializer(data=request.data)
+        serializer = OneTimeChargeSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        customer = access.get_for_user(Customer, actor, data["customer"])
         charge = services.one_time_charge_create(
             acting_user=actor,
-            customer=customer,
+            customer=data["customer"],
             item=data["item"],
             quantity=data["quantity"],
             occurred_at=data["occurred_at"],

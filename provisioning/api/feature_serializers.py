@@ -11,6 +11,7 @@ from provisioning.models import (
     AudioFile,
     AudioKind,
     CallForwarding,
+    Customer,
     DayNightMode,
     Device,
     HotDeskLogin,
@@ -27,7 +28,8 @@ from provisioning.models import (
 )
 from provisioning.models.features import TARGET_MAX_LENGTH
 
-from .system_serializers import CustomerOwnedSerializer, VisibleRelatedField
+from .fields import VisibleRelatedField
+from .system_serializers import CustomerOwnedSerializer
 
 
 class TargetField(serializers.CharField):
@@ -303,7 +305,7 @@ class AudioFileSerializer(serializers.ModelSerializer):
 
 
 class AudioUploadSerializer(serializers.Serializer):
-    customer = serializers.UUIDField(required=False)
+    customer = VisibleRelatedField(Customer, required=False)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=AudioKind.choices)
     file = serializers.FileField()
@@ -340,7 +342,7 @@ class PhonebookEntrySerializer(serializers.ModelSerializer):
 class PhonebookTargetSerializer(serializers.Serializer):
     """Which phonebook: ``owner`` (a user) for a private one, else the customer's shared one."""
 
-    customer = serializers.UUIDField(required=False)
+    customer = VisibleRelatedField(Customer, required=False)
     owner = VisibleRelatedField(Subscriber, required=False, allow_null=True)
     file = serializers.FileField(required=False)
     csv = serializers.CharField(required=False, trim_whitespace=False)
@@ -356,7 +358,7 @@ class OneTimeFeeSerializer(serializers.ModelSerializer):
 
 
 class CallTraceSerializer(serializers.Serializer):
-    customer = serializers.UUIDField(required=False)
+    customer = VisibleRelatedField(Customer, required=False)
     dialled = serializers.CharField(max_length=40)
     caller = serializers.CharField(
         max_length=40,

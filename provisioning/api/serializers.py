@@ -6,9 +6,10 @@ from typing import Any
 
 from rest_framework import serializers
 
-from provisioning import access
 from provisioning.models import ApiKey, AuditEvent, Customer, Reseller
 from provisioning.validators import normalize_phone
+
+from .fields import VisibleRelatedField
 
 ADDRESS_FIELDS = ["street", "postal_code", "city", "country"]
 
@@ -35,20 +36,8 @@ class ResellerSerializer(_PhoneNormalizing):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class _VisibleResellerField(serializers.PrimaryKeyRelatedField):
-    """A reseller the caller can see; any other id reads as "does not exist"."""
-
-    default_error_messages = {
-        "does_not_exist": "Unknown reseller.",
-        "incorrect_type": "Give the reseller's id.",
-    }
-
-    def get_queryset(self) -> Any:
-        return access.visible_resellers(self.context["request"].user)
-
-
 class CustomerSerializer(_PhoneNormalizing):
-    reseller = _VisibleResellerField(required=False)
+    reseller = VisibleRelatedField(Reseller, required=False)
 
     class Meta:
         model = Customer

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
 from rest_framework import serializers
 
-from provisioning import access
 from provisioning.models import (
     BASE_LICENSES,
     Customer,
@@ -22,24 +20,7 @@ from provisioning.models import (
 from provisioning.validators import normalize_phone
 from telephony.entitlements import entitlements
 
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related object the caller can see; any other id reads as "does not exist"."""
-
-    default_error_messages = {
-        "does_not_exist": "Unknown id.",
-        "incorrect_type": "Give the object's id.",
-    }
-
-    def __init__(self, model: type[models.Model], **kwargs: Any) -> None:
-        self.model = model
-        if not kwargs.get("read_only"):
-            # For the schema only; lookups always go through get_queryset below.
-            kwargs.setdefault("queryset", model._default_manager.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> Any:
-        return access.restrict(self.model._default_manager.all(), self.context["request"].user)
+from .fields import VisibleRelatedField
 
 
 class CustomerOwnedSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from telephony.entitlements import FEATURE_LABELS, Feature, Package, lost_features
 
 from .. import audit, ledger
+from ..access import require_same_customer
 from ..errors import ApplicationError
 from ..models import (
     Account,
@@ -61,11 +62,6 @@ def _guard_setup(account: Account, customer: Customer) -> None:
 def _guard_users(account: Account, customer: Customer) -> None:
     ensure(can_manage_users(account, customer))
     ensure_customer_writable(account, customer)
-
-
-def _same_customer(obj: Any, customer: Customer, name: str) -> None:
-    if obj is not None and obj.customer_id != customer.pk:
-        raise ApplicationError("not_found", f"Unknown {name}.", fields={name: [f"Unknown {name}."]})
 
 
 # Sites ----------------------------------------------------------------------------------------
@@ -504,7 +500,7 @@ def user_create(*, customer: Customer, acting_user: Account, data: Mapping[str, 
             status=409,
         )
     site: Site = fields.pop("site")
-    _same_customer(site, customer, "site")
+    require_same_customer(site, customer, "site")
     number = _number_for(site, fields.pop("extension"), "extension")
     fax_extension = fields.pop("fax_extension", "")
     fax = _number_for(site, fax_extension, "fax_extension") if fax_extension else None
@@ -542,7 +538,7 @@ def user_update(
     before = audit.snapshot(subscriber)
     old_package = subscriber.package
     site = fields.pop("site", subscriber.site)
-    _same_customer(site, customer, "site")
+    require_same_customer(site, customer, "site")
     extension = fields.pop("extension", None)
     fax_extension = fields.pop("fax_extension", None)
     if site.pk != subscriber.site_id and extension is None:
@@ -774,9 +770,9 @@ DEVICE_FIELDS = frozenset({"site", "model", "mac_address", "label", "subscriber"
 
 
 def _check_device(device: Device, customer: Customer) -> None:
-    _same_customer(device.site, customer, "site")
+    require_same_customer(device.site, customer, "site")
     if device.subscriber is not None:
-        _same_customer(device.subscriber, customer, "subscriber")
+        require_same_customer(device.subscriber, customer, "subscriber")
     if device.rented and device.model not in (DeviceModel.IP411,):
         raise ApplicationError(
             "only_gateways_rented",

@@ -19,6 +19,7 @@ from typing import Any
 
 import phonenumbers
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -1100,11 +1101,13 @@ class PhonebookImportReport:
 
 
 @transaction.atomic
+@transaction.atomic
 def phonebook_import_csv(
     *, phonebook: Phonebook, acting_user: Account, text: str
 ) -> PhonebookImportReport:
     """Add the entries of a CSV (columns ``name``, ``company``, ``numbers``). Every row is
-    checked first; any error imports nothing and the report names each row's errors."""
+    checked first (the entry's field rules, e.g. lengths, and its numbers); any error imports
+    nothing and the report names each row's errors."""
     _guard_phonebook(acting_user, phonebook)
     text = text.lstrip("\ufeff")
     first = text.split("\n", 1)[0]
@@ -1117,9 +1120,16 @@ def phonebook_import_csv(
     rows: list[dict[str, Any]] = []
     for line, raw in enumerate(reader, start=2):
         name = (raw.get("name") or "").strip()
+        company = (raw.get("company") or "").strip()
         errors: dict[str, list[str]] = {}
         if not name:
             errors["name"] = ["A name is required."]
+        try:
+            PhonebookEntry(name=name, company=company).clean_fields(
+                exclude=["phonebook", "customer", *(["name"] if not name else [])]
+            )
+        except ValidationError as exc:
+            errors.update({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
         try:
             numbers = _numbers(
                 (raw.get("numbers") or "").replace("|", ",").replace(" ", "").split(",")
@@ -1130,9 +1140,7 @@ def phonebook_import_csv(
         if errors:
             report.errors[line] = errors
         else:
-            rows.append(
-                {"name": name, "company": (raw.get("company") or "").strip(), "numbers": numbers}
-            )
+            rows.append({"name": name, "company": company, "numbers": numbers})
     if report.errors:
         return report
     for row in rows:

@@ -54,6 +54,45 @@ def normalize_phone(value: str) -> str:
     )
 
 
+_POSTAL_CODE_RE = re.compile(r"[0-9A-Za-z -]{3,10}")
+_DE_POSTAL_CODE_RE = re.compile(r"[0-9]{5}")
+
+
 def validate_postal_code(value: str) -> None:
-    if not re.fullmatch(r"[0-9A-Za-z -]{3,10}", value):
+    """The loose rule for any country: 3–10 letters, digits, blanks or hyphens."""
+    if not _POSTAL_CODE_RE.fullmatch(value):
         raise ValidationError(_("Keine gültige Postleitzahl."), code="postal_code")
+
+
+def validate_postal_code_for_country(value: str, country: str) -> None:
+    """The rule of ``country`` on top of the loose one: a German postcode is exactly five
+    digits. A value the loose rule refuses is left to it, so one message says what is wrong."""
+    if (
+        country == "DE"
+        and _POSTAL_CODE_RE.fullmatch(value or "")
+        and not _DE_POSTAL_CODE_RE.fullmatch(value)
+    ):
+        raise ValidationError(
+            _("Eine deutsche Postleitzahl hat genau fünf Ziffern, z. B. 10115."),
+            code="postal_code_de",
+        )
+
+
+def clean_postal_code(
+    instance: object,
+    postal_field: str = "postal_code",
+    country_field: str = "country",
+    *,
+    loose: bool = False,
+) -> None:
+    """For a model's ``clean()``: the postcode checked against the country, as an error on
+    ``postal_field``; ``loose`` also applies the loose rule (for a field without it)."""
+    value = getattr(instance, postal_field) or ""
+    if not value:
+        return
+    try:
+        if loose:
+            validate_postal_code(value)
+        validate_postal_code_for_country(value, getattr(instance, country_field) or "")
+    except ValidationError as exc:
+        raise ValidationError({postal_field: exc.error_list}) from None

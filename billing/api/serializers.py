@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from provisioning.api.fields import VisibleRelatedField
+from provisioning.api.validation import PostalCodeMatchesCountry
 from provisioning.models import Customer, Reseller
 from provisioning.validators import validate_country, validate_vat_id
 
@@ -308,6 +309,9 @@ class PlatformIssuerProfileInputSerializer(ResellerIssuerProfileInputSerializer)
         min_value=1, required=False, default=8336
     )
     datev_debtor_account = serializers.IntegerField(min_value=1, required=False, default=10000)
+
+    class Meta:
+        validators = [PostalCodeMatchesCountry()]
 
 
 KIND_CHOICES = PriceListKind.choices

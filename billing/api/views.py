@@ -324,8 +324,11 @@ class IssuerProfileViewSet(mixins.ListModelMixin, ScopedViewSet):
         reseller = self._issuer(pk)
         if reseller is None:
             ensure(can_edit_platform_issuer(self.actor))
+            # The stored profile fills in what a PATCH leaves out (postcode against country).
             serializer: serializers.Serializer = PlatformIssuerProfileInputSerializer(
-                data=request.data, partial=partial
+                issuer_profile_of(account=self.actor, issuer_key=PLATFORM),
+                data=request.data,
+                partial=partial,
             )
         else:
             ensure(can_set_issuer_profile(self.actor, reseller))

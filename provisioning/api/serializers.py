@@ -10,6 +10,7 @@ from provisioning.models import ApiKey, AuditEvent, Customer, Reseller
 from provisioning.validators import normalize_phone
 
 from .fields import VisibleRelatedField
+from .validation import PostalCodeMatchesCountry
 
 ADDRESS_FIELDS = ["street", "postal_code", "city", "country"]
 
@@ -34,6 +35,7 @@ class ResellerSerializer(_PhoneNormalizing):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        validators = [PostalCodeMatchesCountry()]
 
 
 class CustomerSerializer(_PhoneNormalizing):
@@ -66,7 +68,7 @@ class CustomerSerializer(_PhoneNormalizing):
             "updated_at",
         ]
         # Uniqueness per reseller is a service rule (answered 409), not a serializer one.
-        validators: list[Any] = []
+        validators = [PostalCodeMatchesCountry()]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user

@@ -21,6 +21,7 @@ from provisioning.validators import normalize_phone
 from telephony.entitlements import entitlements
 
 from .fields import VisibleRelatedField
+from .validation import PostalCodeMatchesCountry
 
 
 class CustomerOwnedSerializer(serializers.ModelSerializer):
@@ -66,7 +67,7 @@ class SiteSerializer(CustomerOwnedSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
-        validators: list[Any] = []
+        validators = [PostalCodeMatchesCountry()]
 
     def get_has_extra_site_license(self, site: Site) -> bool:
         return site.extra_license_holding is not None
@@ -113,7 +114,7 @@ class TrunkSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
-        validators: list[Any] = []
+        validators = [PostalCodeMatchesCountry("emergency_postal_code", "emergency_country")]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "site" in attrs and attrs["site"] != self.instance.site:

@@ -96,3 +96,61 @@ def clean_postal_code(
         validate_postal_code_for_country(value, getattr(instance, country_field) or "")
     except ValidationError as exc:
         raise ValidationError({postal_field: exc.error_list}) from None
+
+
+# Number blocks (TRK-2) ---------------------------------------------------------------------------
+
+_BASE_NUMBER_EXAMPLE = "+49 30 1234567"
+
+
+def validate_base_number(typed: str, first_extension: int = 0, last_extension: int = 0) -> str:
+    """The E.164 base number of a block from what the user typed: the base followed by the
+    first and by the last extension must both be valid numbers. A refusal speaks of what was
+    typed (``12345``), never of the normalised form (``+49123450``)."""
+    typed = (typed or "").strip()
+    try:
+        number = phonenumbers.parse(typed, "DE")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(
+            _(
+                "„%(typed)s“ ist keine Rufnummer: Bitte die Stammnummer mit Vorwahl eingeben, "
+                "z. B. %(example)s."
+            ),
+            code="base_number",
+            params={"typed": typed, "example": _BASE_NUMBER_EXAMPLE},
+        ) from None
+    base = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    german = phonenumbers.region_code_for_country_code(number.country_code or 0) == "DE"
+    for extension in sorted({first_extension, last_extension}):
+        try:
+            full = phonenumbers.parse(f"{base}{extension}", None)
+        except phonenumbers.NumberParseException:
+            full = None
+        if full is not None and phonenumbers.is_valid_number(full):
+            continue
+        possible = (
+            phonenumbers.is_possible_number_with_reason(full)
+            if full is not None
+            else phonenumbers.ValidationResult.TOO_LONG
+        )
+        if possible == phonenumbers.ValidationResult.TOO_LONG:
+            reason = _("Mit der Durchwahl %(extension)s hat sie zu viele Ziffern.")
+        elif possible == phonenumbers.ValidationResult.TOO_SHORT:
+            reason = _(
+                "Zu wenige Ziffern; bitte die Stammnummer mit Vorwahl eingeben, z. B. %(example)s."
+            )
+        else:
+            reason = _(
+                "Diese Vorwahl und Rufnummer gibt es nicht; bitte die Stammnummer mit Vorwahl "
+                "eingeben, z. B. %(example)s."
+            )
+        message = (
+            _("%(typed)s ist keine gültige deutsche Rufnummer: %(reason)s")
+            if german
+            else _("%(typed)s ist keine gültige Rufnummer: %(reason)s")
+        )
+        params = {"typed": typed, "extension": extension, "example": _BASE_NUMBER_EXAMPLE}
+        raise ValidationError(
+            message, code="base_number", params={**params, "reason": str(reason) % params}
+        )
+    return base

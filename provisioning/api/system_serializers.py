@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from provisioning.models import (
@@ -17,7 +18,7 @@ from provisioning.models import (
     Subscriber,
     Trunk,
 )
-from provisioning.validators import normalize_phone
+from provisioning.validators import normalize_phone, validate_base_number
 from telephony.entitlements import entitlements
 
 from .fields import VisibleRelatedField
@@ -145,6 +146,17 @@ class NumberBlockSerializer(serializers.ModelSerializer):
 
     def get_main_number(self, block: NumberBlock) -> str | None:
         return f"{block.base_number}0" if block.first_extension == 0 else None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The base number with the first and the last extension are valid numbers; a refusal
+        speaks of what was typed (the service turns it into E.164)."""
+        try:
+            validate_base_number(
+                attrs["base_number"], attrs.get("first_extension", 0), attrs["last_extension"]
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"base_number": exc.messages}) from None
+        return attrs
 
 
 class SubscriberSerializer(CustomerOwnedSerializer):

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import phonenumbers
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -41,7 +41,7 @@ from ..permissions import (
     ensure,
     ensure_customer_writable,
 )
-from ..validators import normalize_phone
+from ..validators import normalize_phone, validate_base_number
 from ._common import audited_create, audited_delete, audited_update, only_fields
 from .licenses import DEMO_MAX_TRUNKS, DEMO_MAX_USERS
 
@@ -290,26 +290,16 @@ def trunk_delete(*, trunk: Trunk, acting_user: Account) -> None:
 # Number blocks --------------------------------------------------------------------------------
 
 
-def parse_base_number(raw: str) -> str:
-    """An E.164 base number (the block's numbers are this followed by the extension)."""
+def parse_base_number(raw: str, first_extension: int = 0, last_extension: int = 0) -> str:
+    """The E.164 base number of a block (its numbers are this followed by each extension); a
+    refusal speaks of what was typed, e.g. "12345", never of "+49123450"."""
     try:
-        number = phonenumbers.parse(raw, "DE")
-    except phonenumbers.NumberParseException:
+        return validate_base_number(raw, first_extension, last_extension)
+    except ValidationError as exc:
+        message = exc.messages[0]
         raise ApplicationError(
-            "invalid_number",
-            "Not a phone number.",
-            fields={
-                "base_number": ["Enter the number in international form, e.g. +49 30 1234567."]
-            },
+            "invalid_number", message, fields={"base_number": [message]}
         ) from None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _valid_e164(e164: str) -> bool:
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(e164, None))
-    except phonenumbers.NumberParseException:
-        return False
 
 
 @transaction.atomic
@@ -325,7 +315,6 @@ def number_block_create(
     whole platform, so an overlap with any block anywhere is refused by the database."""
     customer = _lock(trunk.customer)
     _guard_setup(acting_user, customer)
-    base = parse_base_number(base_number)
     if first_extension < 0 or last_extension < first_extension:
         raise ApplicationError(
             "invalid_range",
@@ -338,13 +327,7 @@ def number_block_create(
             f"A block holds at most {MAX_BLOCK_SIZE} numbers.",
             fields={"last_extension": [f"A block holds at most {MAX_BLOCK_SIZE} numbers."]},
         )
-    for ext in {first_extension, last_extension}:
-        if not _valid_e164(f"{base}{ext}"):
-            raise ApplicationError(
-                "invalid_number",
-                f"{base}{ext} is not a valid phone number.",
-                fields={"base_number": [f"{base}{ext} is not a valid phone number."]},
-            )
+    base = parse_base_number(base_number, first_extension, last_extension)
     block = audited_create(
         NumberBlock(
             customer=customer,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from provisioning.models import (
@@ -18,6 +17,7 @@ from provisioning.models import (
     Device,
     Subscriber,
 )
+from provisioning.validators import validate_voicemail_pin
 
 from .forms_features import _CustomerForm, target_choices
 
@@ -97,10 +97,9 @@ class VoicemailForm(forms.Form):
     pin = forms.CharField(
         label=_("Neue PIN"),
         required=False,
-        min_length=4,
         max_length=8,
         strip=True,
-        validators=[RegexValidator(r"^\d+$", _("Die PIN besteht nur aus Ziffern."))],
+        validators=[validate_voicemail_pin],
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "inputmode": "numeric"}),
         help_text=_("4 bis 8 Ziffern; leer lassen, um die bisherige PIN zu behalten."),
     )

@@ -154,3 +154,40 @@ def validate_base_number(typed: str, first_extension: int = 0, last_extension: i
             message, code="base_number", params={**params, "reason": str(reason) % params}
         )
     return base
+
+
+# Voicemail (FEA-9) --------------------------------------------------------------------------------
+
+PIN_MIN_DIGITS = 4
+PIN_MAX_DIGITS = 8
+_DIGIT_RUNS = "0123456789"
+
+
+def _is_trivial_pin(pin: str) -> bool:
+    """All one digit (0000) or a straight run up or down (1234, 4321, 123456)."""
+    return len(set(pin)) == 1 or pin in _DIGIT_RUNS or pin in _DIGIT_RUNS[::-1]
+
+
+def validate_voicemail_pin(pin: str, *, extension: str = "") -> None:
+    """A voicemail PIN: 4–8 digits, not trivial, not the owner's extension. Messages never
+    repeat the PIN."""
+    if not pin:
+        return
+    if not (pin.isascii() and pin.isdigit()) or not (PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS):
+        raise ValidationError(
+            _("Eine PIN besteht aus %(min)s bis %(max)s Ziffern."),
+            code="pin_format",
+            params={"min": PIN_MIN_DIGITS, "max": PIN_MAX_DIGITS},
+        )
+    if _is_trivial_pin(pin):
+        raise ValidationError(
+            _(
+                "Diese PIN ist zu leicht zu erraten: nicht nur eine Ziffer wiederholt und keine "
+                "auf- oder absteigende Ziffernfolge."
+            ),
+            code="pin_trivial",
+        )
+    if extension and pin == extension:
+        raise ValidationError(
+            _("Die PIN darf nicht die eigene Durchwahl sein."), code="pin_extension"
+        )

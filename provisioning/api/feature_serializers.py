@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from provisioning.models import (
@@ -27,6 +28,7 @@ from provisioning.models import (
     parse_target,
 )
 from provisioning.models.features import TARGET_MAX_LENGTH
+from provisioning.validators import PIN_MAX_DIGITS, validate_voicemail_pin
 
 from .fields import VisibleRelatedField
 from .system_serializers import CustomerOwnedSerializer
@@ -247,13 +249,13 @@ class CallForwardingSerializer(_UserOwnedSerializer):
 
 class VoicemailBoxSerializer(_UserOwnedSerializer):
     enabled = serializers.BooleanField(required=False)
-    pin = serializers.RegexField(
-        r"^\d{4,8}$",
+    pin = serializers.CharField(
         write_only=True,
         required=False,
         allow_blank=True,
-        error_messages={"invalid": "A PIN has 4 to 8 digits."},
-        help_text="Stored hashed; never returned.",
+        max_length=PIN_MAX_DIGITS,
+        help_text="4 to 8 digits; not one digit repeated, not a run like 1234, not the user's "
+        "extension. Stored hashed; never returned.",
     )
     has_pin = serializers.BooleanField(read_only=True)
     greeting = VisibleRelatedField(AudioFile, required=False, allow_null=True)
@@ -268,6 +270,19 @@ class VoicemailBoxSerializer(_UserOwnedSerializer):
         data = super().to_representation(instance)
         data["enabled"] = instance.subscriber.voicemail_enabled
         return data
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        pin = attrs.get("pin")
+        if pin:
+            subscriber = attrs.get("subscriber") or getattr(self.instance, "subscriber", None)
+            try:
+                validate_voicemail_pin(
+                    pin, extension=subscriber.extension if subscriber is not None else ""
+                )
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"pin": exc.messages}) from None
+        return attrs
 
 
 class HotDeskLoginSerializer(serializers.ModelSerializer):

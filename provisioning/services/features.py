@@ -64,6 +64,7 @@ from ..models import (
     parse_target,
 )
 from ..permissions import can_manage_users, ensure, ensure_customer_writable
+from ..validators import validate_voicemail_pin
 from ._common import audited_create, audited_delete, audited_update, only_fields
 
 IVR_DIGITS = frozenset("0123456789*#")
@@ -800,6 +801,15 @@ def forwarding_update(
 VOICEMAIL_FIELDS = frozenset({"enabled", "pin", "email", "greeting"})
 
 
+def _check_pin(pin: str, subscriber: Subscriber) -> None:
+    """The PIN rules (FEA-9): digits, not trivial, not the extension; never repeated back."""
+    try:
+        validate_voicemail_pin(pin, extension=subscriber.extension)
+    except ValidationError as exc:
+        message = exc.messages[0]
+        raise ApplicationError("invalid_pin", message, fields={"pin": [message]}) from None
+
+
 @transaction.atomic
 def voicemail_update(
     *, subscriber: Subscriber, acting_user: Account, data: Mapping[str, Any]
@@ -815,6 +825,7 @@ def voicemail_update(
     _check_audio(subscriber.customer, fields.get("greeting"), "greeting")
     pin = fields.pop("pin", None)
     if pin:
+        _check_pin(pin, subscriber)
         fields["pin_hash"] = make_password(pin)
     box = VoicemailBox.objects.filter(subscriber=subscriber).first()
     if box is None:

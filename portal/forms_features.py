@@ -21,6 +21,7 @@ from provisioning.models import (
     Site,
     Subscriber,
 )
+from provisioning.models.features import IVR_REPEAT_COUNT, IVR_TIMEOUT_SECONDS
 
 SERVICE_MESSAGES: dict[str, Any] = {
     "configuration_loop": _("Diese Einstellung würde Anrufe im Kreis leiten: %(detail)s"),
@@ -160,11 +161,11 @@ class IvrMenuForm(_CustomerForm):
     announcement = forms.ModelChoiceField(
         queryset=AudioFile.objects.none(), label=_("Ansage"), required=False
     )
-    timeout_seconds = forms.IntegerField(
-        label=_("Wartezeit auf Eingabe (s)"), min_value=1, max_value=60, initial=5
+    timeout_seconds = IvrMenu._meta.get_field("timeout_seconds").formfield(
+        min_value=IVR_TIMEOUT_SECONDS[0], max_value=IVR_TIMEOUT_SECONDS[1]
     )
-    repeat_count = forms.IntegerField(
-        label=_("Wiederholungen"), min_value=0, max_value=9, initial=2
+    repeat_count = IvrMenu._meta.get_field("repeat_count").formfield(
+        min_value=IVR_REPEAT_COUNT[0], max_value=IVR_REPEAT_COUNT[1]
     )
     on_timeout = forms.ChoiceField(label=_("ohne Eingabe"), required=False)
     on_invalid = forms.ChoiceField(label=_("bei falscher Taste"), required=False)

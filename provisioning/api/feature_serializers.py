@@ -157,16 +157,6 @@ class IvrMenuSerializer(CustomerOwnedSerializer):
         ]
         return data
 
-    def validate_timeout_seconds(self, value: int) -> int:
-        if not 1 <= value <= 60:
-            raise serializers.ValidationError("Between 1 and 60 seconds.")
-        return value
-
-    def validate_repeat_count(self, value: int) -> int:
-        if value > 9:
-            raise serializers.ValidationError("At most 9 repetitions.")
-        return value
-
 
 class ScheduleEntrySerializer(serializers.Serializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from provisioning.errors import ApplicationError
 from provisioning.models import Customer, LicenseType, Reseller, TenantPath
+from provisioning.validators import clean_postal_code
 
 PLATFORM = "platform"
 """The issuer key of the platform; a reseller's issuer key is its id as a string."""
@@ -212,6 +213,11 @@ class IssuerProfile(models.Model):
 
     def __str__(self) -> str:
         return self.company_name or self.issuer_key
+
+    def clean(self) -> None:
+        """A stored postcode fits the country (German: five digits)."""
+        super().clean()
+        clean_postal_code(self, loose=True)
 
 
 class RunState(models.TextChoices):

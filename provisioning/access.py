@@ -3,6 +3,11 @@
 ``restrict`` narrows any queryset to what an account may see, using the model's
 ``tenant`` path; ``get_for_user`` fetches one object or raises ``Http404`` — the same for a
 foreign object, an unknown id and a malformed id, so nobody learns whether an id exists.
+
+Ids named inside a request body (``members``, ``site``, a routing target ``user:<id>`` …) are
+resolved by ``find_reference``/``resolve_reference`` and refused with ``unknown_reference``:
+one answer — ``invalid`` with "Unknown id." on the field — for an unknown, a malformed, another
+tenant's and, where the body writes to one customer, another customer's id.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from django.db import models
 from django.http import Http404
 
 from . import audit
+from .errors import ApplicationError
 from .models import Customer, Reseller, Role, TenantPath
 
 if TYPE_CHECKING:
@@ -75,6 +81,71 @@ def get_for_user(
     if getattr(account, "is_platform", False):
         audit.record_access(actor=account, instances=[obj])  # type: ignore[arg-type]
     return obj
+
+
+UNKNOWN_ID = "Unknown id."
+"""The one message for an id in a body that names nothing the caller may use there."""
+
+
+def unknown_reference(field: str) -> ApplicationError:
+    """The refusal of an id named in ``field`` of a request body: the same for an id that does
+    not exist, a malformed one, another tenant's and another customer's (TEN-2)."""
+    return ApplicationError("invalid", f"{field}: {UNKNOWN_ID}", fields={field: [UNKNOWN_ID]})
+
+
+def _as_pk(model: type[models.Model], value: Any) -> Any:
+    """``value`` as a primary key of ``model``, or None when it cannot be one."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(model._meta.pk, models.UUIDField):
+        if isinstance(value, uuid.UUID):
+            return value
+        if not isinstance(value, str):
+            return None
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def find_reference(
+    source: type[M] | models.QuerySet[M], account: Account | AnonymousUser | None, value: Any
+) -> M | None:
+    """The object a request body names by id, if ``account`` may see it (``None`` for a
+    service that has already checked the account: the queryset alone decides); else None."""
+    queryset = source if isinstance(source, models.QuerySet) else source._default_manager.all()
+    pk = _as_pk(queryset.model, value)
+    if pk is None:
+        return None
+    if account is not None:
+        queryset = restrict(queryset, account)
+    return queryset.filter(pk=pk).first()
+
+
+def resolve_reference(
+    source: type[M] | models.QuerySet[M],
+    account: Account | AnonymousUser | None,
+    value: Any,
+    *,
+    field: str,
+) -> M:
+    """Like ``find_reference``, but refuses with ``unknown_reference(field)``."""
+    obj = find_reference(source, account, value)
+    if obj is None:
+        raise unknown_reference(field)
+    return obj
+
+
+def require_same_customer(obj: Any, customer: Customer, field: str) -> None:
+    """An object named in ``field`` of a body that writes to ``customer`` must be that
+    customer's; another customer's answers exactly like an unknown id."""
+    if obj is not None and obj.customer_id != customer.pk:
+        raise unknown_reference(field)
 
 
 def visible_resellers(account: Account | AnonymousUser) -> models.QuerySet[Reseller]:

@@ -7,14 +7,16 @@ from typing import Any
 
 from rest_framework import serializers
 
-from provisioning import access
-from provisioning.models import Reseller
+from provisioning.api.fields import VisibleRelatedField
+from provisioning.api.validation import PostalCodeMatchesCountry
+from provisioning.models import Customer, Reseller
 from provisioning.validators import validate_country, validate_vat_id
 
 from ..models import (
     ONE_TIME_ITEMS,
     PLATFORM,
     BillingRun,
+    DocumentType,
     Invoice,
     InvoiceLine,
     IssuerProfile,
@@ -25,16 +27,6 @@ from ..models import (
 from ..money import euros, parse_month
 from ..selectors import billing_run_progress
 from ..validators import normalize_bic, normalize_iban, validate_bic, validate_iban
-
-
-class _VisibleResellerField(serializers.PrimaryKeyRelatedField):
-    default_error_messages = {
-        "does_not_exist": "Unknown reseller.",
-        "incorrect_type": "Give the reseller's id.",
-    }
-
-    def get_queryset(self) -> Any:
-        return access.visible_resellers(self.context["request"].user)
 
 
 class PricesField(serializers.DictField):
@@ -54,7 +46,7 @@ class PricesField(serializers.DictField):
 
 
 class PriceListSerializer(serializers.ModelSerializer):
-    reseller = _VisibleResellerField(required=False, allow_null=True)
+    reseller = VisibleRelatedField(Reseller, required=False, allow_null=True)
     prices = PricesField()
 
     class Meta:
@@ -174,13 +166,13 @@ class InvoiceDetailSerializer(InvoiceSerializer):
 
 
 class CreditNoteCreateSerializer(serializers.Serializer):
-    invoice = serializers.UUIDField()
+    invoice = VisibleRelatedField(Invoice.objects.filter(document_type=DocumentType.INVOICE))
     reason = serializers.CharField(max_length=200)
     positions = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
 
 
 class OneTimeChargeSerializer(serializers.Serializer):
-    customer = serializers.UUIDField()
+    customer = VisibleRelatedField(Customer)
     item = serializers.ChoiceField(choices=[(i.value, i.label) for i in ONE_TIME_ITEMS])
     quantity = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=Decimal("0.01"))
     occurred_at = serializers.DateTimeField()
@@ -317,6 +309,9 @@ class PlatformIssuerProfileInputSerializer(ResellerIssuerProfileInputSerializer)
         min_value=1, required=False, default=8336
     )
     datev_debtor_account = serializers.IntegerField(min_value=1, required=False, default=10000)
+
+    class Meta:
+        validators = [PostalCodeMatchesCountry()]
 
 
 KIND_CHOICES = PriceListKind.choices

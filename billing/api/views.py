@@ -20,7 +20,7 @@ from provisioning import access
 from provisioning.api.base import ScopedViewSet
 from provisioning.api.filters import IdFilterSet
 from provisioning.errors import ApplicationError
-from provisioning.models import Account, Customer, Reseller
+from provisioning.models import Account, Reseller
 from provisioning.permissions import ensure, is_reseller_admin
 
 from .. import exports, services
@@ -250,14 +250,13 @@ class CreditNoteViewSet(mixins.CreateModelMixin, _DocumentViewSet):
 
     @extend_schema(request=CreditNoteCreateSerializer, responses={201: InvoiceDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = CreditNoteCreateSerializer(data=request.data)
+        serializer = CreditNoteCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        invoice = access.get_for_user(
-            Invoice.objects.filter(document_type=DocumentType.INVOICE), self.actor, data["invoice"]
-        )
         note = services.credit_note_create(
-            invoice=invoice,
+            invoice=data["invoice"],
             acting_user=self.actor,
             reason=data["reason"],
             positions=data.get("positions"),
@@ -273,13 +272,12 @@ class OneTimeChargeView(APIView):
     def post(self, request: Request) -> Response:
         actor: Account = request.user  # type: ignore[assignment]
         ensure(can_record_charges(actor))
-        serializer = OneTimeChargeSerializer(data=request.data)
+        serializer = OneTimeChargeSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        customer = access.get_for_user(Customer, actor, data["customer"])
         charge = services.one_time_charge_create(
             acting_user=actor,
-            customer=customer,
+            customer=data["customer"],
             item=data["item"],
             quantity=data["quantity"],
             occurred_at=data["occurred_at"],
@@ -328,8 +326,11 @@ class IssuerProfileViewSet(mixins.ListModelMixin, ScopedViewSet):
         reseller = self._issuer(pk)
         if reseller is None:
             ensure(can_edit_platform_issuer(self.actor))
+            # The stored profile fills in what a PATCH leaves out (postcode against country).
             serializer: serializers.Serializer = PlatformIssuerProfileInputSerializer(
-                data=request.data, partial=partial
+                issuer_profile_of(account=self.actor, issuer_key=PLATFORM),
+                data=request.data,
+                partial=partial,
             )
         else:
             ensure(can_set_issuer_profile(self.actor, reseller))

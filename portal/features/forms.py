@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from provisioning.errors import ApplicationError
@@ -24,6 +23,8 @@ from provisioning.models import (
     Site,
     Subscriber,
 )
+from provisioning.models.features import IVR_REPEAT_COUNT, IVR_TIMEOUT_SECONDS
+from provisioning.validators import validate_voicemail_pin
 
 SERVICE_MESSAGES: dict[str, Any] = {
     "configuration_loop": _("Diese Einstellung würde Anrufe im Kreis leiten: %(detail)s"),
@@ -163,11 +164,11 @@ class IvrMenuForm(_CustomerForm):
     announcement = forms.ModelChoiceField(
         queryset=AudioFile.objects.none(), label=_("Ansage"), required=False
     )
-    timeout_seconds = forms.IntegerField(
-        label=_("Wartezeit auf Eingabe (s)"), min_value=1, max_value=60, initial=5
+    timeout_seconds = IvrMenu._meta.get_field("timeout_seconds").formfield(
+        min_value=IVR_TIMEOUT_SECONDS[0], max_value=IVR_TIMEOUT_SECONDS[1]
     )
-    repeat_count = forms.IntegerField(
-        label=_("Wiederholungen"), min_value=0, max_value=9, initial=2
+    repeat_count = IvrMenu._meta.get_field("repeat_count").formfield(
+        min_value=IVR_REPEAT_COUNT[0], max_value=IVR_REPEAT_COUNT[1]
     )
     on_timeout = forms.ChoiceField(label=_("ohne Eingabe"), required=False)
     on_invalid = forms.ChoiceField(label=_("bei falscher Taste"), required=False)
@@ -399,10 +400,9 @@ class VoicemailForm(forms.Form):
     pin = forms.CharField(
         label=_("Neue PIN"),
         required=False,
-        min_length=4,
         max_length=8,
         strip=True,
-        validators=[RegexValidator(r"^\d+$", _("Die PIN besteht nur aus Ziffern."))],
+        validators=[validate_voicemail_pin],
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "inputmode": "numeric"}),
         help_text=_("4 bis 8 Ziffern; leer lassen, um die bisherige PIN zu behalten."),
     )

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from provisioning.models import (
     AudioFile,
     AudioKind,
     CallForwarding,
+    Customer,
     DayNightMode,
     Device,
     HotDeskLogin,
@@ -26,8 +28,10 @@ from provisioning.models import (
     parse_target,
 )
 from provisioning.models.features import TARGET_MAX_LENGTH
+from provisioning.validators import PIN_MAX_DIGITS, validate_voicemail_pin
 
-from .system_serializers import CustomerOwnedSerializer, VisibleRelatedField
+from .fields import VisibleRelatedField
+from .system_serializers import CustomerOwnedSerializer
 
 
 class TargetField(serializers.CharField):
@@ -153,16 +157,6 @@ class IvrMenuSerializer(CustomerOwnedSerializer):
         ]
         return data
 
-    def validate_timeout_seconds(self, value: int) -> int:
-        if not 1 <= value <= 60:
-            raise serializers.ValidationError("Between 1 and 60 seconds.")
-        return value
-
-    def validate_repeat_count(self, value: int) -> int:
-        if value > 9:
-            raise serializers.ValidationError("At most 9 repetitions.")
-        return value
-
 
 class ScheduleEntrySerializer(serializers.Serializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6)
@@ -245,13 +239,13 @@ class CallForwardingSerializer(_UserOwnedSerializer):
 
 class VoicemailBoxSerializer(_UserOwnedSerializer):
     enabled = serializers.BooleanField(required=False)
-    pin = serializers.RegexField(
-        r"^\d{4,8}$",
+    pin = serializers.CharField(
         write_only=True,
         required=False,
         allow_blank=True,
-        error_messages={"invalid": "A PIN has 4 to 8 digits."},
-        help_text="Stored hashed; never returned.",
+        max_length=PIN_MAX_DIGITS,
+        help_text="4 to 8 digits; not one digit repeated, not a run like 1234, not the user's "
+        "extension. Stored hashed; never returned.",
     )
     has_pin = serializers.BooleanField(read_only=True)
     greeting = VisibleRelatedField(AudioFile, required=False, allow_null=True)
@@ -266,6 +260,19 @@ class VoicemailBoxSerializer(_UserOwnedSerializer):
         data = super().to_representation(instance)
         data["enabled"] = instance.subscriber.voicemail_enabled
         return data
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        pin = attrs.get("pin")
+        if pin:
+            subscriber = attrs.get("subscriber") or getattr(self.instance, "subscriber", None)
+            try:
+                validate_voicemail_pin(
+                    pin, extension=subscriber.extension if subscriber is not None else ""
+                )
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"pin": exc.messages}) from None
+        return attrs
 
 
 class HotDeskLoginSerializer(serializers.ModelSerializer):
@@ -303,7 +310,7 @@ class AudioFileSerializer(serializers.ModelSerializer):
 
 
 class AudioUploadSerializer(serializers.Serializer):
-    customer = serializers.UUIDField(required=False)
+    customer = VisibleRelatedField(Customer, required=False)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=AudioKind.choices)
     file = serializers.FileField()
@@ -340,7 +347,7 @@ class PhonebookEntrySerializer(serializers.ModelSerializer):
 class PhonebookTargetSerializer(serializers.Serializer):
     """Which phonebook: ``owner`` (a user) for a private one, else the customer's shared one."""
 
-    customer = serializers.UUIDField(required=False)
+    customer = VisibleRelatedField(Customer, required=False)
     owner = VisibleRelatedField(Subscriber, required=False, allow_null=True)
     file = serializers.FileField(required=False)
     csv = serializers.CharField(required=False, trim_whitespace=False)
@@ -356,7 +363,7 @@ class OneTimeFeeSerializer(serializers.ModelSerializer):
 
 
 class CallTraceSerializer(serializers.Serializer):
-    customer = serializers.UUIDField(required=False)
+    customer = VisibleRelatedField(Customer, required=False)
     dialled = serializers.CharField(max_length=40)
     caller = serializers.CharField(
         max_length=40,

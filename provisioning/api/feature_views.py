@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from provisioning import access, services
-from provisioning.errors import ApplicationError
 from provisioning.features_snapshot import parse_trace_time, trace_call
 from provisioning.models import (
     AudioFile,
@@ -53,21 +52,8 @@ from .feature_serializers import (
     PickupGroupSerializer,
     VoicemailBoxSerializer,
 )
+from .fields import customer_from_request
 from .filters import IdFilterSet
-
-
-def _customer_from(request: Request) -> Customer:
-    """The customer named in the body or query (or the caller's own), through the chokepoint."""
-    data: Any = request.data
-    customer_id = (data.get("customer") if hasattr(data, "get") else None) or (
-        request.query_params.get("customer")
-    )
-    user = request.user
-    if not customer_id and getattr(user, "customer_id", None):
-        customer_id = user.customer_id  # type: ignore[union-attr]
-    if not customer_id:
-        raise serializers.ValidationError({"customer": ["This field is required."]})
-    return access.get_for_user(Customer, user, customer_id)
 
 
 class _CrudViewSet(CrudViewSet):
@@ -308,9 +294,9 @@ class AudioFileViewSet(
 
     @extend_schema(request=AudioUploadSerializer, responses={201: AudioFileSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        body = AudioUploadSerializer(data=request.data)
+        body = AudioUploadSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        customer = _customer_from(request)
+        customer = customer_from_request(request)
         upload = body.validated_data["file"]
         audio = services.audio_upload(
             customer=customer,
@@ -378,7 +364,7 @@ class PhonebookEntryViewSet(_CrudViewSet):
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         owner = (data.pop("phonebook", None) or {}).get("owner")
-        customer = owner.customer if owner is not None else _customer_from(self.request)
+        customer = owner.customer if owner is not None else customer_from_request(self.request)
         book = services.phonebook_for(customer=customer, owner=owner)
         serializer.instance = services.phonebook_entry_create(
             phonebook=book, acting_user=self.actor, data=data
@@ -400,7 +386,7 @@ class PhonebookEntryViewSet(_CrudViewSet):
         body = PhonebookTargetSerializer(data=data, context={"request": request})
         body.is_valid(raise_exception=True)
         owner = body.validated_data.get("owner")
-        customer = owner.customer if owner is not None else _customer_from(request)
+        customer = owner.customer if owner is not None else customer_from_request(request)
         return services.phonebook_for(customer=customer, owner=owner), body.validated_data
 
     @extend_schema(
@@ -441,7 +427,7 @@ class PhonebookEntryViewSet(_CrudViewSet):
         """Who is ``number``? Private phonebook of ``owner`` first, then shared, then users."""
         _book, body = self._book(request, request.query_params)
         owner = body.get("owner")
-        customer = owner.customer if owner is not None else _customer_from(request)
+        customer = owner.customer if owner is not None else customer_from_request(request)
         found = services.reverse_lookup(
             customer=customer, number=request.query_params.get("number", ""), owner=owner
         )
@@ -482,9 +468,8 @@ def resolve_caller(customer: Customer, account: Any, caller: str) -> tuple[Any, 
         uuid.UUID(caller)
     except ValueError:
         return None, services.features.normalize_e164(caller, "caller")
-    user = access.get_for_user(Subscriber, account, caller)
-    if user.customer_id != customer.pk:
-        raise ApplicationError("not_found", "Unknown user.", fields={"caller": ["Unknown user."]})
+    user = access.resolve_reference(Subscriber, account, caller, field="caller")
+    access.require_same_customer(user, customer, "caller")
     return user, None
 
 
@@ -508,7 +493,7 @@ class CallTraceViewSet(mixins.CreateModelMixin, ScopedViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = CallTraceSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        customer = _customer_from(request)
+        customer = customer_from_request(request)
         data = body.validated_data
         try:
             at = parse_trace_time(data.get("at") or "")
@@ -520,6 +505,8 @@ class CallTraceViewSet(mixins.CreateModelMixin, ScopedViewSet):
             from django.utils import timezone
 
             at = timezone.now()
+        for busy in data.get("busy", []):
+            access.require_same_customer(busy, customer, "busy")
         user, number = resolve_caller(customer, request.user, data.get("caller", ""))
         trace = trace_call(
             customer=customer,

@@ -34,7 +34,7 @@ from telephony.netcheck.result import (
     Timeline,
 )
 
-from .system_serializers import VisibleRelatedField
+from .fields import VisibleRelatedField
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_MS = 60_000.0  # one minute: beyond any delay a network check can measure

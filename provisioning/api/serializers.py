@@ -6,9 +6,11 @@ from typing import Any
 
 from rest_framework import serializers
 
-from provisioning import access
 from provisioning.models import ApiKey, AuditEvent, Customer, Reseller
 from provisioning.validators import normalize_phone
+
+from .fields import VisibleRelatedField
+from .validation import PostalCodeMatchesCountry
 
 ADDRESS_FIELDS = ["street", "postal_code", "city", "country"]
 
@@ -33,22 +35,11 @@ class ResellerSerializer(_PhoneNormalizing):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
-
-
-class _VisibleResellerField(serializers.PrimaryKeyRelatedField):
-    """A reseller the caller can see; any other id reads as "does not exist"."""
-
-    default_error_messages = {
-        "does_not_exist": "Unknown reseller.",
-        "incorrect_type": "Give the reseller's id.",
-    }
-
-    def get_queryset(self) -> Any:
-        return access.visible_resellers(self.context["request"].user)
+        validators = [PostalCodeMatchesCountry()]
 
 
 class CustomerSerializer(_PhoneNormalizing):
-    reseller = _VisibleResellerField(required=False)
+    reseller = VisibleRelatedField(Reseller, required=False)
 
     class Meta:
         model = Customer
@@ -77,7 +68,7 @@ class CustomerSerializer(_PhoneNormalizing):
             "updated_at",
         ]
         # Uniqueness per reseller is a service rule (answered 409), not a serializer one.
-        validators: list[Any] = []
+        validators = [PostalCodeMatchesCountry()]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from provisioning import access
 from provisioning.models import (
     BASE_LICENSES,
     Customer,
@@ -19,27 +18,11 @@ from provisioning.models import (
     Subscriber,
     Trunk,
 )
-from provisioning.validators import normalize_phone
+from provisioning.validators import normalize_phone, validate_base_number
 from telephony.entitlements import entitlements
 
-
-class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related object the caller can see; any other id reads as "does not exist"."""
-
-    default_error_messages = {
-        "does_not_exist": "Unknown id.",
-        "incorrect_type": "Give the object's id.",
-    }
-
-    def __init__(self, model: type[models.Model], **kwargs: Any) -> None:
-        self.model = model
-        if not kwargs.get("read_only"):
-            # For the schema only; lookups always go through get_queryset below.
-            kwargs.setdefault("queryset", model._default_manager.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> Any:
-        return access.restrict(self.model._default_manager.all(), self.context["request"].user)
+from .fields import VisibleRelatedField
+from .validation import PostalCodeMatchesCountry
 
 
 class CustomerOwnedSerializer(serializers.ModelSerializer):
@@ -85,7 +68,7 @@ class SiteSerializer(CustomerOwnedSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
-        validators: list[Any] = []
+        validators = [PostalCodeMatchesCountry()]
 
     def get_has_extra_site_license(self, site: Site) -> bool:
         return site.extra_license_holding is not None
@@ -132,7 +115,7 @@ class TrunkSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
-        validators: list[Any] = []
+        validators = [PostalCodeMatchesCountry("emergency_postal_code", "emergency_country")]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "site" in attrs and attrs["site"] != self.instance.site:
@@ -163,6 +146,17 @@ class NumberBlockSerializer(serializers.ModelSerializer):
 
     def get_main_number(self, block: NumberBlock) -> str | None:
         return f"{block.base_number}0" if block.first_extension == 0 else None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The base number with the first and the last extension are valid numbers; a refusal
+        speaks of what was typed (the service turns it into E.164)."""
+        try:
+            validate_base_number(
+                attrs["base_number"], attrs.get("first_extension", 0), attrs["last_extension"]
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"base_number": exc.messages}) from None
+        return attrs
 
 
 class SubscriberSerializer(CustomerOwnedSerializer):

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from provisioning import selectors, services
 from provisioning.models import (
+    Customer,
     Device,
     LicenseEvent,
     NumberBlock,
@@ -29,6 +30,7 @@ from provisioning.permissions import can_manage_users_at_all, can_set_up_systems
 from provisioning.services.system import CSV_COLUMNS
 
 from .base import CrudViewSet, CustomerServiceViewSet, ScopedViewSet
+from .fields import VisibleRelatedField, customer_from_request
 from .filters import IdFilterSet, search_filter
 from .system_serializers import (
     DeviceSerializer,
@@ -185,7 +187,7 @@ class SubscriberFilter(IdFilterSet):
 
 
 class CsvImportSerializer(serializers.Serializer):
-    customer = serializers.UUIDField(required=False)
+    customer = VisibleRelatedField(Customer, required=False)
     file = serializers.FileField(required=False)
     csv = serializers.CharField(required=False, trim_whitespace=False)
 
@@ -275,19 +277,6 @@ class UserViewSet(CustomerServiceViewSet):
             }
         )
 
-    def _import_customer(self, request: Request) -> Any:
-        from provisioning import access
-        from provisioning.models import Customer
-
-        data: Any = request.data
-        customer_id = data.get("customer") or request.query_params.get("customer")
-        user = request.user
-        if not customer_id and getattr(user, "customer_id", None):
-            customer_id = user.customer_id  # type: ignore[union-attr]
-        if not customer_id:
-            raise serializers.ValidationError({"customer": ["This field is required."]})
-        return access.get_for_user(Customer, user, customer_id)
-
     @extend_schema(
         request=CsvImportSerializer,
         responses={201: OpenApiResponse(description="Imported"), 400: OpenApiResponse()},
@@ -296,7 +285,7 @@ class UserViewSet(CustomerServiceViewSet):
     def import_csv(self, request: Request) -> Response:
         """Import users from CSV (``file`` upload or ``csv`` text). All rows are validated first;
         any error imports nothing and answers the errors per row."""
-        customer = self._import_customer(request)
+        customer = customer_from_request(request)
         data: Any = request.data
         upload = request.FILES.get("file")
         text = upload.read().decode("utf-8-sig") if upload else data.get("csv", "")

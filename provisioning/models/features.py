@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,10 @@ from .tenancy import Customer, TenantPath
 TARGET_KINDS_WITH_REF = ("user", "hunt_group", "ivr", "voicemail", "external")
 TARGET_KINDS_WITHOUT_REF = ("operator", "disconnect")
 TARGET_MAX_LENGTH = 80
+IVR_TIMEOUT_SECONDS = (1, 60)
+"""Seconds an IVR menu waits for a digit after its announcement (least, most)."""
+IVR_REPEAT_COUNT = (0, 5)
+"""How often an IVR menu repeats its announcement without (valid) input (least, most)."""
 
 
 def parse_target(value: str) -> tuple[str, str]:
@@ -204,8 +209,19 @@ class IvrMenu(models.Model):
         related_name="+",
         verbose_name=_("Ansage"),
     )
-    timeout_seconds = models.PositiveSmallIntegerField(_("Wartezeit auf Eingabe (s)"), default=5)
-    repeat_count = models.PositiveSmallIntegerField(_("Wiederholungen"), default=2)
+    timeout_seconds = models.PositiveSmallIntegerField(
+        _("Wartezeit auf Eingabe (s)"),
+        default=5,
+        validators=[
+            MinValueValidator(IVR_TIMEOUT_SECONDS[0]),
+            MaxValueValidator(IVR_TIMEOUT_SECONDS[1]),
+        ],
+    )
+    repeat_count = models.PositiveSmallIntegerField(
+        _("Wiederholungen"),
+        default=2,
+        validators=[MinValueValidator(IVR_REPEAT_COUNT[0]), MaxValueValidator(IVR_REPEAT_COUNT[1])],
+    )
     on_timeout = target_field(_("Ziel ohne Eingabe"))
     on_invalid = target_field(_("Ziel bei falscher Eingabe"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -219,7 +235,20 @@ class IvrMenu(models.Model):
         verbose_name = _("Sprachmenü")
         verbose_name_plural = _("Sprachmenüs")
         constraints = [
-            models.UniqueConstraint(fields=["customer", "name"], name="ivrmenu_unique_name")
+            models.UniqueConstraint(fields=["customer", "name"], name="ivrmenu_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    timeout_seconds__gte=IVR_TIMEOUT_SECONDS[0],
+                    timeout_seconds__lte=IVR_TIMEOUT_SECONDS[1],
+                ),
+                name="ivrmenu_timeout_seconds_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    repeat_count__gte=IVR_REPEAT_COUNT[0], repeat_count__lte=IVR_REPEAT_COUNT[1]
+                ),
+                name="ivrmenu_repeat_count_range",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from telephony.entitlements import Package
 
 from .. import crypto
-from ..validators import validate_phone
+from ..validators import clean_postal_code, validate_phone, validate_postal_code
 from .licensing import LicenseType
 from .tenancy import Account, Address, Customer, TenantPath
 
@@ -115,7 +115,9 @@ class Trunk(models.Model):
         _("Status"), max_length=20, choices=TrunkState.choices, default=TrunkState.PLANNED
     )
     emergency_street = models.CharField(_("Notruf: Straße"), max_length=200)
-    emergency_postal_code = models.CharField(_("Notruf: PLZ"), max_length=10)
+    emergency_postal_code = models.CharField(
+        _("Notruf: PLZ"), max_length=10, validators=[validate_postal_code]
+    )
     emergency_city = models.CharField(_("Notruf: Ort"), max_length=100)
     emergency_country = models.CharField(_("Notruf: Land"), max_length=2, default="DE")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -135,6 +137,11 @@ class Trunk(models.Model):
     def __str__(self) -> str:
         provider = self.provider_name or self.get_provider_display()
         return f"{provider} @ {self.site}"
+
+    def clean(self) -> None:
+        """The emergency address's postcode fits its country (German: five digits)."""
+        super().clean()
+        clean_postal_code(self, "emergency_postal_code", "emergency_country")
 
     @property
     def has_password(self) -> bool:

@@ -11,7 +11,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..errors import ApplicationError
-from ..validators import validate_country, validate_phone, validate_postal_code, validate_vat_id
+from ..validators import (
+    clean_postal_code,
+    validate_country,
+    validate_phone,
+    validate_postal_code,
+    validate_vat_id,
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,11 @@ class Address(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean(self) -> None:
+        """A German postcode has five digits; other countries keep the loose field rule."""
+        super().clean()
+        clean_postal_code(self)
 
 
 class Reseller(Address):

@@ -19,6 +19,7 @@ from typing import Any
 
 import phonenumbers
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ from telephony.entitlements import FEATURE_LABELS, MINIMUM_PACKAGE, Feature, Pac
 from telephony.routing import Severity, find_loops
 
 from .. import audit
+from ..access import require_same_customer, resolve_reference
 from ..audio import check_audio
 from ..errors import ApplicationError
 from ..features_snapshot import build_snapshot
@@ -64,6 +66,7 @@ from ..models import (
     parse_target,
 )
 from ..permissions import can_manage_users, ensure, ensure_customer_writable
+from ..validators import validate_voicemail_pin
 from ._common import audited_create, audited_delete, audited_update, only_fields
 from .extensions import extension_claim, refuse_taken_extension
 
@@ -91,15 +94,6 @@ def _lock(customer: Customer) -> Customer:
     that writes an ``ExtensionClaim`` takes this lock first, always in the same order, so the
     early extension check sees what the other committed and no two writers deadlock."""
     return Customer.objects.select_for_update().select_related("reseller").get(pk=customer.pk)
-
-
-def _unknown(name: str, what: str) -> ApplicationError:
-    return ApplicationError("not_found", f"Unknown {what}.", fields={name: [f"Unknown {what}."]})
-
-
-def _same_customer(obj: Any, customer: Customer, name: str) -> None:
-    if obj is not None and obj.customer_id != customer.pk:
-        raise _unknown(name, name.replace("_", " "))
 
 
 def _entitled(subscriber: Subscriber, feature: Feature, field_name: str) -> None:
@@ -130,9 +124,18 @@ def normalize_e164(value: str, field_name: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+TARGET_MODELS: dict[str, Any] = {
+    "user": Subscriber,
+    "voicemail": Subscriber,
+    "hunt_group": HuntGroup,
+    "ivr": IvrMenu,
+}
+
+
 def check_target(customer: Customer, value: str, field_name: str) -> str:
-    """A stored routing target of ``customer``: references must exist in this customer, a
-    voicemail target needs a package with voicemail, external numbers are E.164."""
+    """A stored routing target of ``customer``: references must exist in this customer (any
+    other id answers ``unknown_reference``), a voicemail target needs a package with
+    voicemail, external numbers are E.164."""
     if not value:
         return ""
     try:
@@ -145,17 +148,13 @@ def check_target(customer: Customer, value: str, field_name: str) -> str:
         ) from None
     if kind == "external":
         return f"external:{normalize_e164(ref, field_name)}"
-    if kind in ("user", "voicemail"):
-        user = Subscriber.objects.filter(customer=customer, pk=_uuid(ref)).first()
-        if user is None:
-            raise _unknown(field_name, "user")
+    if kind in TARGET_MODELS:
+        model = TARGET_MODELS[kind]
+        found = resolve_reference(
+            model.objects.filter(customer=customer), None, ref, field=field_name
+        )
         if kind == "voicemail":
-            _entitled(user, Feature.VOICEMAIL, field_name)
-    elif kind == "hunt_group":
-        if not HuntGroup.objects.filter(customer=customer, pk=_uuid(ref)).exists():
-            raise _unknown(field_name, "hunt group")
-    elif kind == "ivr" and not IvrMenu.objects.filter(customer=customer, pk=_uuid(ref)).exists():
-        raise _unknown(field_name, "menu")
+            _entitled(found, Feature.VOICEMAIL, field_name)
     return f"{kind}:{ref}" if ref else kind
 
 
@@ -269,8 +268,7 @@ HUNT_GROUP_FIELDS = frozenset(
 def _check_members(group: HuntGroup, members: Sequence[Subscriber]) -> None:
     seen: set[Any] = set()
     for member in members:
-        if member.customer_id != group.customer_id:
-            raise _unknown("members", "user")
+        require_same_customer(member, group.customer, "members")
         if member.site_id != group.site_id:
             message = f"{member.name} works at another site; members come from the group's site."
             raise ApplicationError(
@@ -336,7 +334,7 @@ def hunt_group_create(
     fields = only_fields(data, HUNT_GROUP_FIELDS)
     members: list[Subscriber] = list(fields.pop("members", []))
     site: Site = fields.pop("site")
-    _same_customer(site, customer, "site")
+    require_same_customer(site, customer, "site")
     _group_name_free(customer, fields.get("name", ""))
     fields["extension"] = _check_extension(
         customer, fields.get("extension", ""), kind=ExtensionOwner.HUNT_GROUP
@@ -371,7 +369,7 @@ def hunt_group_update(
     before_members = [str(m.subscriber_id) for m in group.members.all()]
     members = fields.pop("members", None)
     if "site" in fields:
-        _same_customer(fields["site"], customer, "site")
+        require_same_customer(fields["site"], customer, "site")
     if "name" in fields:
         _group_name_free(customer, fields["name"], exclude=group.pk)
     if "extension" in fields:
@@ -413,6 +411,7 @@ def hunt_group_member_set_login(
     *, group: HuntGroup, subscriber: Subscriber, acting_user: Account, logged_in: bool
 ) -> HuntGroupMember:
     """A member logs in to or out of a group (FEA-1); admins may do it for them."""
+    require_same_customer(subscriber, group.customer, "user")
     _guard_own(acting_user, subscriber)
     member = HuntGroupMember.objects.filter(group=group, subscriber=subscriber).first()
     if member is None:
@@ -434,7 +433,7 @@ PICKUP_FIELDS = frozenset({"name", "members"})
 def _check_pickup_members(customer: Customer, members: Iterable[Subscriber]) -> list[Subscriber]:
     result = list(members)
     for member in result:
-        _same_customer(member, customer, "members")
+        require_same_customer(member, customer, "members")
         _entitled(member, Feature.PICKUP_GROUP, "members")
     return result
 
@@ -511,7 +510,7 @@ IVR_FIELDS = frozenset(
 
 def _check_audio(customer: Customer, audio: AudioFile | None, field_name: str) -> None:
     if audio is not None:
-        _same_customer(audio, customer, field_name)
+        require_same_customer(audio, customer, field_name)
 
 
 def _check_options(
@@ -708,7 +707,7 @@ def operator_update(
     for name in ("announcement", "night_announcement"):
         _check_audio(customer, fields.get(name), name)
     if fields.get("ivr_menu") is not None:
-        _same_customer(fields["ivr_menu"], customer, "ivr_menu")
+        require_same_customer(fields["ivr_menu"], customer, "ivr_menu")
     settings = operator_get(customer=customer)
     creating = settings is None
     if settings is None:
@@ -820,6 +819,15 @@ def forwarding_update(
 VOICEMAIL_FIELDS = frozenset({"enabled", "pin", "email", "greeting"})
 
 
+def _check_pin(pin: str, subscriber: Subscriber) -> None:
+    """The PIN rules (FEA-9): digits, not trivial, not the extension; never repeated back."""
+    try:
+        validate_voicemail_pin(pin, extension=subscriber.extension)
+    except ValidationError as exc:
+        message = exc.messages[0]
+        raise ApplicationError("invalid_pin", message, fields={"pin": [message]}) from None
+
+
 @transaction.atomic
 def voicemail_update(
     *, subscriber: Subscriber, acting_user: Account, data: Mapping[str, Any]
@@ -835,6 +843,7 @@ def voicemail_update(
     _check_audio(subscriber.customer, fields.get("greeting"), "greeting")
     pin = fields.pop("pin", None)
     if pin:
+        _check_pin(pin, subscriber)
         fields["pin_hash"] = make_password(pin)
     box = VoicemailBox.objects.filter(subscriber=subscriber).first()
     if box is None:
@@ -853,7 +862,7 @@ def voicemail_update(
 def hotdesk_login(*, device: Device, subscriber: Subscriber, acting_user: Account) -> HotDeskLogin:
     """Log a user in at a phone. Whoever was logged in there stays logged in."""
     _guard_own(acting_user, subscriber)
-    _same_customer(device, subscriber.customer, "device")
+    require_same_customer(device, subscriber.customer, "device")
     _entitled(subscriber, Feature.HOT_DESKING, "user")
     existing = HotDeskLogin.objects.filter(device=device, subscriber=subscriber).first()
     if existing is not None:
@@ -954,7 +963,7 @@ PHONEBOOK_CSV_COLUMNS = ["name", "company", "numbers"]
 def phonebook_for(*, customer: Customer, owner: Subscriber | None = None) -> Phonebook:
     """The shared phonebook of ``customer`` or the private one of ``owner`` (made on first use)."""
     if owner is not None:
-        _same_customer(owner, customer, "owner")
+        require_same_customer(owner, customer, "owner")
         book, _created = Phonebook.objects.get_or_create(customer=customer, owner=owner)
         return book
     shared = Phonebook.objects.filter(customer=customer, owner__isnull=True).first()
@@ -1121,11 +1130,13 @@ class PhonebookImportReport:
 
 
 @transaction.atomic
+@transaction.atomic
 def phonebook_import_csv(
     *, phonebook: Phonebook, acting_user: Account, text: str
 ) -> PhonebookImportReport:
     """Add the entries of a CSV (columns ``name``, ``company``, ``numbers``). Every row is
-    checked first; any error imports nothing and the report names each row's errors."""
+    checked first (the entry's field rules, e.g. lengths, and its numbers); any error imports
+    nothing and the report names each row's errors."""
     _guard_phonebook(acting_user, phonebook)
     text = text.lstrip("\ufeff")
     first = text.split("\n", 1)[0]
@@ -1138,9 +1149,16 @@ def phonebook_import_csv(
     rows: list[dict[str, Any]] = []
     for line, raw in enumerate(reader, start=2):
         name = (raw.get("name") or "").strip()
+        company = (raw.get("company") or "").strip()
         errors: dict[str, list[str]] = {}
         if not name:
             errors["name"] = ["A name is required."]
+        try:
+            PhonebookEntry(name=name, company=company).clean_fields(
+                exclude=["phonebook", "customer", *(["name"] if not name else [])]
+            )
+        except ValidationError as exc:
+            errors.update({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
         try:
             numbers = _numbers(
                 (raw.get("numbers") or "").replace("|", ",").replace(" ", "").split(",")
@@ -1151,9 +1169,7 @@ def phonebook_import_csv(
         if errors:
             report.errors[line] = errors
         else:
-            rows.append(
-                {"name": name, "company": (raw.get("company") or "").strip(), "numbers": numbers}
-            )
+            rows.append({"name": name, "company": company, "numbers": numbers})
     if report.errors:
         return report
     for row in rows:

@@ -9,13 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import phonenumbers
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from telephony.entitlements import FEATURE_LABELS, Feature, Package, lost_features
 
 from .. import audit, ledger
+from ..access import require_same_customer
 from ..errors import ApplicationError
 from ..models import (
     Account,
@@ -41,7 +42,7 @@ from ..permissions import (
     ensure,
     ensure_customer_writable,
 )
-from ..validators import normalize_phone
+from ..validators import normalize_phone, validate_base_number
 from ._common import audited_create, audited_delete, audited_update, only_fields
 from .extensions import extension_claim, refuse_taken_extension
 from .licenses import DEMO_MAX_TRUNKS, DEMO_MAX_USERS
@@ -65,11 +66,6 @@ def _guard_setup(account: Account, customer: Customer) -> None:
 def _guard_users(account: Account, customer: Customer) -> None:
     ensure(can_manage_users(account, customer))
     ensure_customer_writable(account, customer)
-
-
-def _same_customer(obj: Any, customer: Customer, name: str) -> None:
-    if obj is not None and obj.customer_id != customer.pk:
-        raise ApplicationError("not_found", f"Unknown {name}.", fields={name: [f"Unknown {name}."]})
 
 
 # Sites ----------------------------------------------------------------------------------------
@@ -298,26 +294,16 @@ def trunk_delete(*, trunk: Trunk, acting_user: Account) -> None:
 # Number blocks --------------------------------------------------------------------------------
 
 
-def parse_base_number(raw: str) -> str:
-    """An E.164 base number (the block's numbers are this followed by the extension)."""
+def parse_base_number(raw: str, first_extension: int = 0, last_extension: int = 0) -> str:
+    """The E.164 base number of a block (its numbers are this followed by each extension); a
+    refusal speaks of what was typed, e.g. "12345", never of "+49123450"."""
     try:
-        number = phonenumbers.parse(raw, "DE")
-    except phonenumbers.NumberParseException:
+        return validate_base_number(raw, first_extension, last_extension)
+    except ValidationError as exc:
+        message = exc.messages[0]
         raise ApplicationError(
-            "invalid_number",
-            "Not a phone number.",
-            fields={
-                "base_number": ["Enter the number in international form, e.g. +49 30 1234567."]
-            },
+            "invalid_number", message, fields={"base_number": [message]}
         ) from None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _valid_e164(e164: str) -> bool:
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(e164, None))
-    except phonenumbers.NumberParseException:
-        return False
 
 
 @transaction.atomic
@@ -333,7 +319,6 @@ def number_block_create(
     whole platform, so an overlap with any block anywhere is refused by the database."""
     customer = _lock(trunk.customer)
     _guard_setup(acting_user, customer)
-    base = parse_base_number(base_number)
     if first_extension < 0 or last_extension < first_extension:
         raise ApplicationError(
             "invalid_range",
@@ -346,13 +331,7 @@ def number_block_create(
             f"A block holds at most {MAX_BLOCK_SIZE} numbers.",
             fields={"last_extension": [f"A block holds at most {MAX_BLOCK_SIZE} numbers."]},
         )
-    for ext in {first_extension, last_extension}:
-        if not _valid_e164(f"{base}{ext}"):
-            raise ApplicationError(
-                "invalid_number",
-                f"{base}{ext} is not a valid phone number.",
-                fields={"base_number": [f"{base}{ext} is not a valid phone number."]},
-            )
+    base = parse_base_number(base_number, first_extension, last_extension)
     block = audited_create(
         NumberBlock(
             customer=customer,
@@ -541,7 +520,7 @@ def user_create(*, customer: Customer, acting_user: Account, data: Mapping[str, 
             status=409,
         )
     site: Site = fields.pop("site")
-    _same_customer(site, customer, "site")
+    require_same_customer(site, customer, "site")
     number = _number_for(site, fields.pop("extension"), "extension")
     fax_extension = fields.pop("fax_extension", "")
     fax = _number_for(site, fax_extension, "fax_extension") if fax_extension else None
@@ -580,7 +559,7 @@ def user_update(
     before = audit.snapshot(subscriber)
     old_package = subscriber.package
     site = fields.pop("site", subscriber.site)
-    _same_customer(site, customer, "site")
+    require_same_customer(site, customer, "site")
     extension = fields.pop("extension", None)
     fax_extension = fields.pop("fax_extension", None)
     if site.pk != subscriber.site_id and extension is None:
@@ -820,9 +799,9 @@ DEVICE_FIELDS = frozenset({"site", "model", "mac_address", "label", "subscriber"
 
 
 def _check_device(device: Device, customer: Customer) -> None:
-    _same_customer(device.site, customer, "site")
+    require_same_customer(device.site, customer, "site")
     if device.subscriber is not None:
-        _same_customer(device.subscriber, customer, "subscriber")
+        require_same_customer(device.subscriber, customer, "subscriber")
     if device.rented and device.model not in (DeviceModel.IP411,):
         raise ApplicationError(
             "only_gateways_rented",

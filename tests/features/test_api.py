@@ -189,14 +189,14 @@ def test_loop_via_api_answers_409_and_writes_nothing(office: Office, api: Api) -
 def test_voicemail_for_klare_stimme_is_refused_via_api(office: Office, api: Api) -> None:
     response = api(office.admin).post(
         "/api/v1/voicemail-boxes/",
-        {"user": str(office.clara.pk), "enabled": True, "pin": "1234"},
+        {"user": str(office.clara.pk), "enabled": True, "pin": "5871"},
         format="json",
     )
     assert response.status_code == 409
     assert response.json()["error"] == "feature_not_in_package"
     ok = api(office.admin).post(
         "/api/v1/voicemail-boxes/",
-        {"user": str(office.anna.pk), "enabled": True, "pin": "1234", "email": "a@b.example"},
+        {"user": str(office.anna.pk), "enabled": True, "pin": "5871", "email": "a@b.example"},
         format="json",
     )
     assert ok.status_code == 201, ok.json()

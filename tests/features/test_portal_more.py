@@ -156,7 +156,7 @@ def test_end_user_menu_and_own_forwarding(office: Office) -> None:
     assert response.status_code == 302
     assert CallForwarding.objects.get(subscriber=office.anna).always == "external:+49891234567"
     assert not CallForwarding.objects.filter(subscriber=office.ben).exists()
-    vm = client.post(url, {"form": "voicemail", "vm-enabled": "on", "vm-pin": "1234"})
+    vm = client.post(url, {"form": "voicemail", "vm-enabled": "on", "vm-pin": "5871"})
     assert vm.status_code == 302
     assert VoicemailBox.objects.get(subscriber=office.anna).has_pin
     # Admin pages stay closed: another user's page is 404, their own admin page 403.

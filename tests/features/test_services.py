@@ -182,7 +182,8 @@ def test_targets_of_another_customer_are_unknown(office: Office) -> None:
             acting_user=office.admin,
             data={"always": f"user:{foreign.user.pk}"},
         )
-    assert refused.value.code == "not_found"
+    assert refused.value.code == "invalid"
+    assert refused.value.fields == {"always": ["Unknown id."]}
 
 
 def test_outsider_cannot_configure(office: Office) -> None:

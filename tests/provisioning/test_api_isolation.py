@@ -307,7 +307,7 @@ def _features_of_a1(world: World) -> dict[str, object]:
         subscriber=system.user, acting_user=admin, data={"on_busy": "operator"}
     )
     voicemail = services.voicemail_update(
-        subscriber=system.user, acting_user=admin, data={"enabled": True, "pin": "1234"}
+        subscriber=system.user, acting_user=admin, data={"enabled": True, "pin": "5871"}
     )
     login = services.hotdesk_login(
         device=Device.objects.get(customer=customer), subscriber=system.user, acting_user=admin

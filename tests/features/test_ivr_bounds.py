@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
-from portal.forms_features import IvrMenuForm
+from portal.features.forms import IvrMenuForm
 from rest_framework.test import APIClient
 
 from provisioning import services

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from portal.forms_features_more import VoicemailForm
+from portal.features.forms import VoicemailForm
 from rest_framework.test import APIClient
 
 from provisioning import services

@@ -15,7 +15,7 @@ from django.urls import reverse
 from provisioning import services
 from provisioning.models import Account, Site
 from tests.factories import System, World, build_system, site_data, unique_base_number
-from tests.portal.test_pages import customer_form
+from tests.portal.shell.test_pages import customer_form
 from tests.provisioning.test_api_field_lengths import digits, email, phone, text
 
 Make = Callable[[int], str]

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from portal.forms import CustomerForm, ResellerForm
-from portal.forms_finance import IssuerProfileForm
-from portal.forms_system import SiteForm, TrunkForm
+from portal.tenants.forms import CustomerForm, ResellerForm
+from portal.finance.forms import IssuerProfileForm
+from portal.system.forms import SiteForm, TrunkForm
 from rest_framework.test import APIClient
 
 from billing.models import IssuerProfile

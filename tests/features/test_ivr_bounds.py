@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
-from portal.features.forms import IvrMenuForm
 from rest_framework.test import APIClient
 
+from portal.features.forms import IvrMenuForm
 from provisioning import services
 from provisioning.models import Account, IvrMenu
 from tests.factories import World

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from portal.features.forms import VoicemailForm
 from rest_framework.test import APIClient
 
+from portal.features.forms import VoicemailForm
 from provisioning import services
 from provisioning.errors import ApplicationError
 from provisioning.models import Account, AuditEvent, VoicemailBox

@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from portal.tenants.forms import CustomerForm, ResellerForm
-from portal.finance.forms import IssuerProfileForm
-from portal.system.forms import SiteForm, TrunkForm
 from rest_framework.test import APIClient
 
 from billing.models import IssuerProfile
+from portal.finance.forms import IssuerProfileForm
+from portal.system.forms import SiteForm, TrunkForm
+from portal.tenants.forms import CustomerForm, ResellerForm
 from provisioning.models import Account, Customer
 from tests.factories import (
     World,

@@ -11,8 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, ForeignObjectRel, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -83,6 +89,11 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 # Error pages ----------------------------------------------------------------------------------
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own, also on pages that link no icon (the admin)."""
+    return HttpResponsePermanentRedirect(static("portal/favicon.ico"))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -63,8 +63,12 @@ class HuntGroup(models.Model):
     included; every further one records a one-time fee."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="hunt_groups")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="hunt_groups")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="hunt_groups", verbose_name=_("Kunde")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="hunt_groups", verbose_name=_("Standort")
+    )
     name = models.CharField(_("Name"), max_length=100)
     extension = models.CharField(_("Durchwahl"), max_length=10, blank=True)
     strategy = models.CharField(
@@ -75,8 +79,8 @@ class HuntGroup(models.Model):
         _("Klingeldauer je Mitglied (s)"), default=15
     )
     overflow = target_field(_("Überlauf"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = _CUSTOMER_TENANT
     audit_scope: ClassVar[tuple[str | None, str | None]] = _CUSTOMER_SCOPE
@@ -97,11 +101,19 @@ class HuntGroupMember(models.Model):
     """A user in a hunt group, logged in or out of it (FEA-1)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    group = models.ForeignKey(HuntGroup, on_delete=models.CASCADE, related_name="members")
-    subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="hunt_group_memberships"
+    group = models.ForeignKey(
+        HuntGroup,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("Sammelruf-Gruppe"),
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    subscriber = models.ForeignKey(
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="hunt_group_memberships",
+        verbose_name=_("Benutzer"),
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     logged_in = models.BooleanField(_("angemeldet"), default=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
@@ -130,13 +142,15 @@ class PickupGroup(models.Model):
     """A pickup group (FEA-2): any member can take a call ringing at another member."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="pickup_groups")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="pickup_groups", verbose_name=_("Kunde")
+    )
     name = models.CharField(_("Name"), max_length=100)
     members = models.ManyToManyField(
         Subscriber, related_name="pickup_groups", blank=True, verbose_name=_("Mitglieder")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = _CUSTOMER_TENANT
     audit_scope: ClassVar[tuple[str | None, str | None]] = _CUSTOMER_SCOPE
@@ -163,7 +177,9 @@ class AudioFile(models.Model):
     (WAV, 8 kHz, mono, 16 bit). The standard music on hold is built in and not stored here."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="audio_files")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="audio_files", verbose_name=_("Kunde")
+    )
     name = models.CharField(_("Name"), max_length=100)
     kind = models.CharField(_("Art"), max_length=20, choices=AudioKind.choices)
     original = models.FileField(_("Original"), max_length=255)
@@ -172,7 +188,7 @@ class AudioFile(models.Model):
     original_size = models.PositiveIntegerField(_("Größe (Byte)"))
     telephony = models.FileField(_("Telefonie-Fassung"), max_length=255)
     duration_ms = models.PositiveIntegerField(_("Dauer (ms)"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="customer__reseller_id", customer="customer_id", end_user_customer="customer_id"
@@ -198,7 +214,9 @@ class IvrMenu(models.Model):
     ``repeat_count`` repetitions without input (``on_timeout``) or with a wrong digit."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="ivr_menus")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="ivr_menus", verbose_name=_("Kunde")
+    )
     name = models.CharField(_("Name"), max_length=100)
     extension = models.CharField(_("Durchwahl"), max_length=10, blank=True)
     announcement = models.ForeignKey(
@@ -224,8 +242,8 @@ class IvrMenu(models.Model):
     )
     on_timeout = target_field(_("Ziel ohne Eingabe"))
     on_invalid = target_field(_("Ziel bei falscher Eingabe"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = _CUSTOMER_TENANT
     audit_scope: ClassVar[tuple[str | None, str | None]] = _CUSTOMER_SCOPE
@@ -259,7 +277,9 @@ class IvrOption(models.Model):
     """One digit of a menu and where it leads."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    menu = models.ForeignKey(IvrMenu, on_delete=models.CASCADE, related_name="options")
+    menu = models.ForeignKey(
+        IvrMenu, on_delete=models.CASCADE, related_name="options", verbose_name=_("Sprachmenü")
+    )
     digit = models.CharField(_("Taste"), max_length=1)
     target = models.CharField(_("Ziel"), max_length=TARGET_MAX_LENGTH)
 
@@ -289,7 +309,9 @@ class OperatorSettings(models.Model):
     state are night service) and the manual day/night switch."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.OneToOneField(Customer, on_delete=models.PROTECT, related_name="operator")
+    customer = models.OneToOneField(
+        Customer, on_delete=models.PROTECT, related_name="operator", verbose_name=_("Kunde")
+    )
     day_target = target_field(_("Ziel im Tagbetrieb"))
     night_target = target_field(_("Ziel im Nachtbetrieb"))
     announcement = models.ForeignKey(
@@ -327,7 +349,7 @@ class OperatorSettings(models.Model):
     transfer_recall_seconds = models.PositiveSmallIntegerField(
         _("Rückruf nach Vermittlung (s)"), default=30
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = _CUSTOMER_TENANT
     audit_scope: ClassVar[tuple[str | None, str | None]] = _CUSTOMER_SCOPE
@@ -346,7 +368,10 @@ class OperatorScheduleEntry(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     operator = models.ForeignKey(
-        OperatorSettings, on_delete=models.CASCADE, related_name="schedule"
+        OperatorSettings,
+        on_delete=models.CASCADE,
+        related_name="schedule",
+        verbose_name=_("Zentrale"),
     )
     weekday = models.PositiveSmallIntegerField(_("Wochentag"))
     start = models.TimeField(_("von"))
@@ -371,13 +396,13 @@ class CallForwarding(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     subscriber = models.OneToOneField(
-        Subscriber, on_delete=models.CASCADE, related_name="forwarding"
+        Subscriber, on_delete=models.CASCADE, related_name="forwarding", verbose_name=_("Benutzer")
     )
     always = target_field(_("immer"))
     on_busy = target_field(_("bei besetzt"))
     on_no_answer = target_field(_("bei Nichtmelden"))
     no_answer_seconds = models.PositiveSmallIntegerField(_("Nichtmelden nach (s)"), default=20)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="subscriber__customer__reseller_id",
@@ -403,9 +428,12 @@ class VoicemailBox(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     subscriber = models.OneToOneField(
-        Subscriber, on_delete=models.CASCADE, related_name="voicemail_box"
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="voicemail_box",
+        verbose_name=_("Benutzer"),
     )
-    pin_hash = models.CharField(max_length=128, blank=True, editable=False)
+    pin_hash = models.CharField(_("PIN-Hash"), max_length=128, blank=True, editable=False)
     greeting = models.ForeignKey(
         AudioFile,
         null=True,
@@ -415,7 +443,7 @@ class VoicemailBox(models.Model):
         verbose_name=_("Ansage"),
     )
     email = models.EmailField(_("E-Mail für Nachrichten"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="subscriber__customer__reseller_id",
@@ -444,11 +472,16 @@ class HotDeskLogin(models.Model):
     """A user logged in at a phone (FEA-7). Several users may be logged in on one device."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="hotdesk_logins")
-    subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="hotdesk_logins"
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="hotdesk_logins", verbose_name=_("Gerät")
     )
-    logged_in_at = models.DateTimeField()
+    subscriber = models.ForeignKey(
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="hotdesk_logins",
+        verbose_name=_("Benutzer"),
+    )
+    logged_in_at = models.DateTimeField(_("Angemeldet seit"))
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="device__customer__reseller_id",
@@ -490,12 +523,14 @@ class OneTimeFeeEvent(models.Model):
     ``reference`` is the id of the object that caused the fee."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="one_time_fees")
-    fee_type = models.CharField(max_length=20, choices=FeeType.choices)
-    quantity = models.PositiveIntegerField(default=1)
-    occurred_at = models.DateTimeField(db_index=True)
-    reference = models.CharField(max_length=64)
-    label = models.CharField(max_length=200, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="one_time_fees", verbose_name=_("Kunde")
+    )
+    fee_type = models.CharField(_("Entgeltart"), max_length=20, choices=FeeType.choices)
+    quantity = models.PositiveIntegerField(_("Menge"), default=1)
+    occurred_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
+    reference = models.CharField(_("Verursacht durch"), max_length=64)
+    label = models.CharField(_("Bezeichnung"), max_length=200, blank=True)
 
     objects = OneTimeFeeEventQuerySet.as_manager()
 
@@ -523,13 +558,16 @@ class Phonebook(models.Model):
     """A phonebook (FEA-6): the customer's shared one (``owner`` empty) or a user's private one."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="phonebooks")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="phonebooks", verbose_name=_("Kunde")
+    )
     owner = models.OneToOneField(
         Subscriber,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="private_phonebook",
+        verbose_name=_("Eigentümer"),
     )
 
     tenant: ClassVar[TenantPath] = TenantPath(
@@ -559,12 +597,16 @@ class PhonebookEntry(models.Model):
     """A contact: name, company and one or more E.164 numbers (``PhonebookNumber``)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    phonebook = models.ForeignKey(Phonebook, on_delete=models.CASCADE, related_name="entries")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    phonebook = models.ForeignKey(
+        Phonebook, on_delete=models.CASCADE, related_name="entries", verbose_name=_("Telefonbuch")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("Kunde")
+    )
     name = models.CharField(_("Name"), max_length=200)
     company = models.CharField(_("Firma"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="customer__reseller_id",
@@ -587,8 +629,15 @@ class PhonebookNumber(models.Model):
     """One number of a phonebook entry, indexed for reverse lookup."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    entry = models.ForeignKey(PhonebookEntry, on_delete=models.CASCADE, related_name="numbers")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(
+        PhonebookEntry,
+        on_delete=models.CASCADE,
+        related_name="numbers",
+        verbose_name=_("Telefonbucheintrag"),
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("Kunde")
+    )
     e164 = models.CharField(_("Rufnummer"), max_length=20)
     label = models.CharField(_("Art"), max_length=30, blank=True)
 

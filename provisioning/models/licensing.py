@@ -52,16 +52,22 @@ class LicenseEvent(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="license_events")
-    license_type = models.CharField(max_length=30, choices=LicenseType.choices)
-    kind = models.CharField(max_length=10, choices=LedgerKind.choices)
-    effective_at = models.DateTimeField()
-    holding = models.UUIDField(db_index=True)
-    subject_type = models.CharField(max_length=20)  # customer / site / user
-    subject_id = models.UUIDField()
-    subject_label = models.CharField(max_length=200, blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    public_id = models.UUIDField(
+        _("Öffentliche ID"), default=uuid.uuid4, unique=True, editable=False
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="license_events", verbose_name=_("Kunde")
+    )
+    license_type = models.CharField(_("Lizenz"), max_length=30, choices=LicenseType.choices)
+    kind = models.CharField(_("Buchungsart"), max_length=10, choices=LedgerKind.choices)
+    effective_at = models.DateTimeField(_("Wirksam ab"))
+    holding = models.UUIDField(_("Lizenzbestand"), db_index=True)
+    subject_type = models.CharField(
+        _("Art des Gegenstands"), max_length=20
+    )  # customer / site / user
+    subject_id = models.UUIDField(_("ID des Gegenstands"))
+    subject_label = models.CharField(_("Gegenstand"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("Erfasst"), auto_now_add=True)
 
     objects = LicenseEventQuerySet.as_manager()
 

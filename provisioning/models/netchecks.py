@@ -32,12 +32,14 @@ class SiteCheckToken(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="check_tokens")
-    prefix = models.CharField(max_length=16, editable=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="check_tokens", verbose_name=_("Standort")
+    )
+    prefix = models.CharField(_("Präfix"), max_length=16, editable=False)
+    token_hash = models.CharField(_("Token-Hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("Zuletzt benutzt"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("Widerrufen"), null=True, blank=True, editable=False)
 
     # Customer admins see results, not the tokens that upload them.
     tenant: ClassVar[TenantPath] = TenantPath(
@@ -87,8 +89,12 @@ class NetworkCheck(models.Model):
     reference only. ``share_token`` is the unguessable id of the public report link."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="network_checks")
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="network_checks")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="network_checks", verbose_name=_("Kunde")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="network_checks", verbose_name=_("Standort")
+    )
     token = models.ForeignKey(
         SiteCheckToken,
         null=True,
@@ -96,25 +102,42 @@ class NetworkCheck(models.Model):
         on_delete=models.SET_NULL,
         related_name="network_checks",
         editable=False,
+        verbose_name=_("Prüf-Token"),
     )
-    share_token = models.CharField(max_length=64, unique=True, editable=False)
+    share_token = models.CharField(_("Freigabe-Token"), max_length=64, unique=True, editable=False)
     received_at = models.DateTimeField(_("Empfangen"), auto_now_add=True)
     started_at = models.DateTimeField(_("Beginn"))
     finished_at = models.DateTimeField(_("Ende"))
-    schema_version = models.PositiveSmallIntegerField()
-    tool_version = models.CharField(max_length=32)
-    source_ip = models.GenericIPAddressField(null=True, blank=True)
-    result = models.JSONField(help_text="The probe's result document (schema-validated).")
+    schema_version = models.PositiveSmallIntegerField(_("Schema-Version"))
+    tool_version = models.CharField(_("Version des Messprogramms"), max_length=32)
+    source_ip = models.GenericIPAddressField(_("Absender-IP"), null=True, blank=True)
+    result = models.JSONField(
+        _("Ergebnis (Rohdaten)"), help_text="The probe's result document (schema-validated)."
+    )
     overall = models.CharField(_("Ergebnis"), max_length=12, choices=CheckStatus.choices)
-    measurement_class = models.CharField(max_length=12, choices=MeasurementClass.choices)
-    client_overall = models.CharField(max_length=12, choices=CheckStatus.choices)
-    verdicts = models.JSONField(default=list, help_text="The platform's verdicts per metric.")
-    thresholds = models.JSONField(default=dict, help_text="The platform thresholds applied.")
-    rtt_mean_ms = models.FloatField(null=True, blank=True)
-    delay_ms = models.FloatField(null=True, blank=True, help_text="Worst mean one-way delay.")
-    jitter_ms = models.FloatField(null=True, blank=True, help_text="Worst mean jitter.")
-    loss_percent = models.FloatField(null=True, blank=True, help_text="Worst direction.")
-    mos = models.FloatField(null=True, blank=True)
+    measurement_class = models.CharField(
+        _("Messklasse"), max_length=12, choices=MeasurementClass.choices
+    )
+    client_overall = models.CharField(
+        _("Urteil des Messprogramms"), max_length=12, choices=CheckStatus.choices
+    )
+    verdicts = models.JSONField(
+        _("Einzelurteile"), default=list, help_text="The platform's verdicts per metric."
+    )
+    thresholds = models.JSONField(
+        _("Grenzwerte"), default=dict, help_text="The platform thresholds applied."
+    )
+    rtt_mean_ms = models.FloatField(_("RTT (ms)"), null=True, blank=True)
+    delay_ms = models.FloatField(
+        _("Einweg-Verzögerung (ms)"), null=True, blank=True, help_text="Worst mean one-way delay."
+    )
+    jitter_ms = models.FloatField(
+        _("Jitter (ms)"), null=True, blank=True, help_text="Worst mean jitter."
+    )
+    loss_percent = models.FloatField(
+        _("Paketverlust (%)"), null=True, blank=True, help_text="Worst direction."
+    )
+    mos = models.FloatField(_("MOS"), null=True, blank=True)
 
     objects = NetworkCheckQuerySet.as_manager()
 

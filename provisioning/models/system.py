@@ -41,11 +41,15 @@ class Site(Address):
     license; every further one holds a *Weiterer Standort* license (LIC-3)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="sites")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="sites", verbose_name=_("Kunde")
+    )
     name = models.CharField(_("Name"), max_length=100)
-    extra_license_holding = models.UUIDField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    extra_license_holding = models.UUIDField(
+        _("Lizenzbestand „Weiterer Standort“"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="customer__reseller_id", customer="customer_id", end_user_customer="customer_id"
@@ -97,8 +101,12 @@ class Trunk(models.Model):
     blocks and the emergency address the provider holds for it (TRK-3)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="trunks")
-    site = models.OneToOneField(Site, on_delete=models.PROTECT, related_name="trunk")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="trunks", verbose_name=_("Kunde")
+    )
+    site = models.OneToOneField(
+        Site, on_delete=models.PROTECT, related_name="trunk", verbose_name=_("Standort")
+    )
     provider = models.CharField(_("Anbieter"), max_length=20, choices=Provider.choices)
     provider_name = models.CharField(_("Name des Anbieters"), max_length=100, blank=True)
     connection_type = models.CharField(
@@ -109,7 +117,7 @@ class Trunk(models.Model):
     )
     registrar_host = models.CharField(_("Registrar"), max_length=255, blank=True)
     username = models.CharField(_("Benutzername"), max_length=150, blank=True)
-    password_encrypted = models.TextField(blank=True, editable=False)
+    password_encrypted = models.TextField(_("Passwort (verschlüsselt)"), blank=True, editable=False)
     contract_reference = models.CharField(_("Vertragsnummer"), max_length=100, blank=True)
     state = models.CharField(
         _("Status"), max_length=20, choices=TrunkState.choices, default=TrunkState.PLANNED
@@ -120,8 +128,8 @@ class Trunk(models.Model):
     )
     emergency_city = models.CharField(_("Notruf: Ort"), max_length=100)
     emergency_country = models.CharField(_("Notruf: Land"), max_length=2, default="DE")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="customer__reseller_id", customer="customer_id"
@@ -167,12 +175,16 @@ class NumberBlock(models.Model):
     ``base_number`` followed by each extension from ``first_extension`` to ``last_extension``."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="number_blocks")
-    trunk = models.ForeignKey(Trunk, on_delete=models.PROTECT, related_name="number_blocks")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="number_blocks", verbose_name=_("Kunde")
+    )
+    trunk = models.ForeignKey(
+        Trunk, on_delete=models.PROTECT, related_name="number_blocks", verbose_name=_("SIP-Trunk")
+    )
     base_number = models.CharField(_("Stammnummer"), max_length=20)
     first_extension = models.PositiveIntegerField(_("erste Durchwahl"), default=0)
     last_extension = models.PositiveIntegerField(_("letzte Durchwahl"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="customer__reseller_id", customer="customer_id"
@@ -197,10 +209,17 @@ class PhoneNumber(models.Model):
     number is ever assigned twice (TRK-2); extension "0" is the main number (operator)."""
 
     id = models.BigAutoField(primary_key=True)
-    e164 = models.CharField(max_length=20, unique=True)
-    block = models.ForeignKey(NumberBlock, on_delete=models.CASCADE, related_name="numbers")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="numbers")
-    extension = models.CharField(max_length=10)
+    e164 = models.CharField(_("Rufnummer"), max_length=20, unique=True)
+    block = models.ForeignKey(
+        NumberBlock,
+        on_delete=models.CASCADE,
+        related_name="numbers",
+        verbose_name=_("Rufnummernblock"),
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="numbers", verbose_name=_("Kunde")
+    )
+    extension = models.CharField(_("Durchwahl"), max_length=10)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="customer__reseller_id", customer="customer_id"
@@ -235,8 +254,12 @@ class Subscriber(models.Model):
     exactly one package. Optionally linked to an end-user login."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="subscribers")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="subscribers")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="subscribers", verbose_name=_("Kunde")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="subscribers", verbose_name=_("Standort")
+    )
     first_name = models.CharField(_("Vorname"), max_length=100)
     last_name = models.CharField(_("Nachname"), max_length=100)
     display_name = models.CharField(_("Anzeigename"), max_length=200, blank=True)
@@ -248,16 +271,25 @@ class Subscriber(models.Model):
         verbose_name=_("Rufnummer"),
     )
     package = models.CharField(_("Paket"), max_length=30, choices=PACKAGE_CHOICES)
-    license_holding = models.UUIDField(editable=False)
+    license_holding = models.UUIDField(_("Lizenzbestand"), editable=False)
     account = models.OneToOneField(
-        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="subscriber"
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subscriber",
+        verbose_name=_("Zugang"),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
     works_at = models.CharField(
         _("Arbeitsort"), max_length=20, choices=WorkPlace.choices, default=WorkPlace.SITE
     )
-    emergency_notice_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    emergency_notice_confirmed_by = models.CharField(max_length=150, blank=True, editable=False)
+    emergency_notice_confirmed_at = models.DateTimeField(
+        _("Notruf-Hinweis bestätigt am"), null=True, blank=True, editable=False
+    )
+    emergency_notice_confirmed_by = models.CharField(
+        _("Notruf-Hinweis bestätigt von"), max_length=150, blank=True, editable=False
+    )
     voicemail_enabled = models.BooleanField(_("Voicemail"), default=False)
     mobility_number = models.CharField(
         _("Mobility-Rufnummer"), max_length=20, blank=True, validators=[validate_phone]
@@ -270,8 +302,8 @@ class Subscriber(models.Model):
         related_name="fax_subscriber",
         verbose_name=_("Faxnummer"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="customer__reseller_id", customer="customer_id", own_account="account_id"
@@ -332,8 +364,12 @@ class Device(models.Model):
     optionally a user. A rented IP411 gateway belongs to the Erweiterte Grundlizenz."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="devices")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="devices")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="devices", verbose_name=_("Kunde")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="devices", verbose_name=_("Standort")
+    )
     model = models.CharField(_("Modell"), max_length=20, choices=DeviceModel.choices)
     mac_address = models.CharField(
         _("MAC-Adresse"), max_length=12, unique=True, validators=[validate_mac]
@@ -348,8 +384,8 @@ class Device(models.Model):
         verbose_name=_("Benutzer"),
     )
     rented = models.BooleanField(_("gemietet"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="customer__reseller_id",

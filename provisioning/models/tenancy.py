@@ -94,8 +94,8 @@ class Reseller(Address):
     contact_phone = models.CharField(
         _("Telefon"), max_length=30, blank=True, validators=[validate_phone]
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller="id", customer=None)
     audit_scope: ClassVar[tuple[str | None, str | None]] = ("id", None)
@@ -121,7 +121,9 @@ class Customer(Address):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    reseller = models.ForeignKey(Reseller, on_delete=models.PROTECT, related_name="customers")
+    reseller = models.ForeignKey(
+        Reseller, on_delete=models.PROTECT, related_name="customers", verbose_name=_("Reseller")
+    )
     company_name = models.CharField(_("Firma"), max_length=200)
     vat_id = models.CharField(
         _("USt-IdNr."), max_length=20, blank=True, validators=[validate_vat_id]
@@ -148,11 +150,17 @@ class Customer(Address):
             ("demolizenz", "Demolizenz"),
         ],
     )
-    base_license_holding = models.UUIDField(null=True, blank=True, editable=False)
-    demo_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
-    demo_warned_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    base_license_holding = models.UUIDField(
+        _("Lizenzbestand der Grundlizenz"), null=True, blank=True, editable=False
+    )
+    demo_expires_at = models.DateTimeField(
+        _("Demolizenz gültig bis"), null=True, blank=True, editable=False
+    )
+    demo_warned_days = models.PositiveSmallIntegerField(
+        _("Ablaufwarnung (Tage vorher)"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="reseller_id", customer="id", end_user_customer="id"
@@ -204,10 +212,20 @@ class Account(AbstractUser):
 
     role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
     reseller = models.ForeignKey(
-        Reseller, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+        Reseller,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        verbose_name=_("Reseller"),
     )
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        verbose_name=_("Kunde"),
     )
 
     objects: ClassVar[AccountManager] = AccountManager()
@@ -257,12 +275,14 @@ class ApiKey(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("Name"), max_length=100)
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="api_keys")
-    prefix = models.CharField(max_length=16, editable=False)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("Zugang")
+    )
+    prefix = models.CharField(_("Präfix"), max_length=16, editable=False)
+    key_hash = models.CharField(_("Schlüssel-Hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("Zuletzt benutzt"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("Widerrufen"), null=True, blank=True, editable=False)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="account__reseller_id", customer=None, finance=False
@@ -321,19 +341,19 @@ class AuditEvent(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    occurred_at = models.DateTimeField(db_index=True)
-    actor_id = models.BigIntegerField(null=True, blank=True)
-    actor_label = models.CharField(max_length=200)
-    actor_role = models.CharField(max_length=20, blank=True)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    action = models.CharField(max_length=10, choices=AuditAction.choices)
-    object_type = models.CharField(max_length=100)
-    object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=200)
-    changes = models.JSONField(default=dict, blank=True)
-    reseller_id = models.UUIDField(null=True, blank=True)
-    customer_id = models.UUIDField(null=True, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    occurred_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
+    actor_id = models.BigIntegerField(_("Zugangs-ID"), null=True, blank=True)
+    actor_label = models.CharField(_("Wer"), max_length=200)
+    actor_role = models.CharField(_("Rolle"), max_length=20, blank=True)
+    channel = models.CharField(_("Kanal"), max_length=10, choices=Channel.choices)
+    action = models.CharField(_("Aktion"), max_length=10, choices=AuditAction.choices)
+    object_type = models.CharField(_("Objekttyp"), max_length=100)
+    object_id = models.CharField(_("Objekt-ID"), max_length=64)
+    object_repr = models.CharField(_("Objekt"), max_length=200)
+    changes = models.JSONField(_("Änderungen"), default=dict, blank=True)
+    reseller_id = models.UUIDField(_("Reseller-ID"), null=True, blank=True)
+    customer_id = models.UUIDField(_("Kunden-ID"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-Adresse"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -7,12 +7,26 @@ from rest_framework.test import APIClient
 
 from provisioning.models import Account
 from tests.factories import World, build_world
+from tests.template_variables import STRING_IF_INVALID
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     """Tests need no slow key stretching; production keeps Django's default hashers."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _portal_templates_refuse_unknown_variables() -> None:
+    """An unknown variable in a portal template fails the test (tests/template_variables.py);
+    the setting is made for the whole run, so templates are compiled only once."""
+    from django.conf import settings
+    from django.test.signals import reset_template_engines
+
+    for engine in settings.TEMPLATES:
+        if engine["BACKEND"] == "django.template.backends.django.DjangoTemplates":
+            engine.setdefault("OPTIONS", {})["string_if_invalid"] = STRING_IF_INVALID
+    reset_template_engines(setting="TEMPLATES")
 
 
 @pytest.fixture

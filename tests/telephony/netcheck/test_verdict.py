@@ -115,3 +115,145 @@ def test_overall() -> None:
     assert verdict.overall([p]) == "pass"
     assert verdict.overall([p, i]) == "inconclusive"
     assert verdict.overall([p, i, f]) == "fail"
+
+
+# --- edges of each verdict (NET-1): the exact boundary, the fields a report shows ----------
+
+Verdict = verdict.Verdict
+
+
+def test_delay_verdict_one_way_fields() -> None:
+    """Pins the one-way delay verdict as a report shows it: metric, measured worst direction,
+    threshold, unit and the text."""
+    v = verdict.delay_verdict(_stat(140), _stat(100), _stat(240), Thresholds())
+    assert v == Verdict(
+        "one_way_delay",
+        "pass",
+        140,
+        150.0,
+        "ms",
+        "mean one-way delay upstream 140.00 ms, downstream 100.00 ms",
+    )
+
+
+def test_delay_verdict_needs_both_directions_for_one_way() -> None:
+    """Pins "one-way only when both directions are measured": one direction alone falls back
+    to the RTT bounds."""
+    v = verdict.delay_verdict(_stat(200), None, _stat(120), Thresholds())
+    assert v.status == "pass" and v.measured is None and v.detail.startswith("RTT only")
+
+
+def test_delay_verdict_rtt_bounds_are_inclusive_and_exclusive() -> None:
+    """Pins the RTT-only edges: RTT equal to the limit still proves both directions within
+    it (<=); RTT of exactly twice the limit does not prove a fail (>)."""
+    t = Thresholds()
+    assert verdict.delay_verdict(None, None, _stat(150), t) == Verdict(
+        "one_way_delay",
+        "pass",
+        None,
+        150.0,
+        "ms",
+        "RTT only: mean RTT 150.00 ms; round trip already within the one-way limit",
+    )
+    assert verdict.delay_verdict(None, None, _stat(300), t) == Verdict(
+        "one_way_delay",
+        "inconclusive",
+        None,
+        150.0,
+        "ms",
+        "RTT only: mean RTT 300.00 ms; one-way delay not measurable without synchronised "
+        "clocks; round trip is between one and two times the limit",
+    )
+    assert verdict.delay_verdict(None, None, _stat(300.01), t).detail == (
+        "RTT only: mean RTT 300.01 ms; round trip exceeds twice the one-way limit"
+    )
+    assert verdict.delay_verdict(None, None, None, t) == Verdict(
+        "one_way_delay", "inconclusive", None, 150.0, "ms", "no replies received"
+    )
+
+
+def test_jitter_verdict_edges_and_fields() -> None:
+    """Pins the jitter edges: exactly the limit passes (<=), exactly 50 samples decide (<),
+    a missing direction is inconclusive (either, not both); and the fields a report shows."""
+    t = Thresholds()
+    j20 = JitterSummary(20, 25, 30)
+    assert verdict.jitter_verdict(j20, JitterSummary(3, 4, 5), 50, t) == Verdict(
+        "jitter",
+        "pass",
+        20,
+        20.0,
+        "ms",
+        "RFC 3550 mean jitter upstream 20.00 ms, downstream 3.00 ms",
+    )
+    missing = Verdict(
+        "jitter", "inconclusive", None, 20.0, "ms", "fewer than 50 packets received per direction"
+    )
+    assert verdict.jitter_verdict(j20, None, 500, t) == missing
+    assert verdict.jitter_verdict(None, j20, 500, t) == missing
+    assert verdict.jitter_verdict(j20, j20, 49, t) == missing
+
+
+def test_loss_estimate_without_packets() -> None:
+    """Pins the empty direction: 0 sent is 0 % (not a division by zero), interval 0-100 %."""
+    est = verdict.loss_estimate(0, 0)
+    assert (est.percent, est.ci95_low_percent, est.ci95_high_percent) == (0.0, 0.0, 100.0)
+
+
+def test_loss_direction_without_packets_is_inconclusive_and_others_still_count() -> None:
+    """Pins the per-direction loop: a direction with no packets is inconclusive and says so,
+    and the next direction is still judged (a fail there fails the whole verdict)."""
+    t = Thresholds()
+    empty_then_clean = {
+        "upstream": verdict.loss_estimate(0, 0),
+        "downstream": verdict.loss_estimate(3000, 0),
+    }
+    v = verdict.loss_verdict(empty_then_clean, t, 50)
+    assert v.status == "inconclusive" and v.measured == 0.0
+    assert v.detail.startswith("upstream: no packets; downstream 0.00 % of 3000")
+    empty_then_lossy = {
+        "upstream": verdict.loss_estimate(0, 0),
+        "downstream": verdict.loss_estimate(1000, 20),
+    }
+    assert verdict.loss_verdict(empty_then_lossy, t, 50).status == "fail"
+
+
+def test_loss_verdict_fields_and_texts() -> None:
+    """Pins what the loss verdict reports: metric, worst percentage, threshold, unit, the
+    per-direction text joined by "; ", and packets_needed only while inconclusive."""
+    t = Thresholds()
+    fail = verdict.loss_verdict(_loss(1000, 20), t, 50)
+    assert fail == Verdict(
+        "packet_loss",
+        "fail",
+        2.0,
+        1.0,
+        "%",
+        "upstream 2.00 % of 1000 (95 % CI 1.30-3.07 %); downstream 0.00 % of 1000 "
+        "(95 % CI 0.00-0.38 %)",
+    )
+    at_threshold = verdict.loss_verdict(_loss(1000, 10), t, 50)
+    assert at_threshold.detail.endswith(
+        "(95 % CI 0.00-0.38 %); observed loss is at the threshold, no measurement length can decide"
+    )
+    short = verdict.loss_verdict(_loss(100, 0), t, 50)
+    assert short.detail.startswith("upstream 0.00 % of 100 (95 % CI 0.00-3.70 %); downstream")
+    assert short.detail.endswith(
+        "; too few packets for a decision near 1 %: measure at least 268 packets per "
+        "direction (about 6 s at 50 packets/s)"
+    )
+    # One direction undecided, the other failing: the verdict fails and asks for nothing.
+    mixed = {
+        "upstream": verdict.loss_estimate(100, 0),
+        "downstream": verdict.loss_estimate(1000, 20),
+    }
+    v = verdict.loss_verdict(mixed, t, 50)
+    assert v.status == "fail" and v.packets_needed is None
+
+
+def test_measuring_time_text() -> None:
+    """Pins how long a measurement takes in words: seconds below two minutes, then whole
+    minutes rounded up."""
+    assert verdict._duration_text(268, 50) == "6 s"
+    assert verdict._duration_text(5950, 50) == "119 s"
+    assert verdict._duration_text(6000, 50) == "2 min"
+    assert verdict._duration_text(6001, 50) == "3 min"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('provisioning', '0007_network_checks'),
+        ('provisioning', '0010_ivr_menu_bounds'),
     ]
 
     operations = [

@@ -57,20 +57,42 @@ class ExtensionClaim(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("Kunde")
+    )
     extension = models.CharField(_("Durchwahl"), max_length=10)
     owner_kind = models.CharField(_("Inhaber"), max_length=20, choices=ExtensionOwner.choices)
     subscriber = models.ForeignKey(
-        Subscriber, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Subscriber,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("Benutzer"),
     )
     hunt_group = models.OneToOneField(
-        HuntGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        HuntGroup,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("Gruppe"),
     )
     ivr_menu = models.OneToOneField(
-        IvrMenu, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        IvrMenu,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("Sprachmenü"),
     )
     operator = models.OneToOneField(
-        OperatorSettings, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        OperatorSettings,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("Zentrale"),
     )
 
     tenant: ClassVar[TenantPath] = TenantPath(

@@ -192,8 +192,8 @@ def expected_pages(role: str) -> dict[str, Expected]:
         url("feature_pickup_edit", PickupGroup.objects.get(name="Theke")): ("a pickup group", 3),
         url("feature_user_calls", paul): ("forwarding and voicemail of a user", 3),
         url("feature_hotdesk", bakery): ("hot-desk logins", 3),
-        url("netcheck_site", site): ("network checks of the site", 2),
-        url("netcheck_report", check): ("a network check report", 2),
+        url("netcheck_site", site): ("network checks of the site", 3),
+        url("netcheck_report", check): ("a network check report", 3),
     }
     invoices = {
         url("finance_invoice_list"): "invoices",

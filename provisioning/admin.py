@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.http import HttpRequest
 
@@ -109,3 +110,8 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# Rights come from each account's role (provisioning.permissions), never from Django's groups;
+# the unused group pages only offered an English permission picker.
+admin.site.unregister(Group)

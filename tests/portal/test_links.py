@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from provisioning import services
+from provisioning.management.commands.seed_demo import probe_result
 from provisioning.models import Account
 from tests.factories import World, build_system
 
@@ -24,6 +27,20 @@ def _client(account: Account) -> Client:
 @pytest.mark.parametrize("role", ["staff", "finance", "reseller_admin_a", "customer_admin_a1"])
 def test_every_link_on_a_customers_system_pages_opens(world: World, role: str) -> None:
     system = build_system(world.customer_a1, world.reseller_admin_a)
+    # A site with a check result links its report from the readiness badge.
+    token, _raw = services.site_check_token_create(
+        site=system.site, acting_user=world.reseller_admin_a
+    )
+    services.network_check_record(
+        token=token,
+        result=probe_result(
+            finished=timezone.now().replace(microsecond=0),
+            delay_ms=24.0,
+            jitter_ms=3.0,
+            blocked=frozenset(),
+        ),
+        source_ip="203.0.113.44",
+    )
     client = _client(getattr(world, role))
     customer = system.customer.pk
     pages = [

@@ -64,3 +64,10 @@ def test_every_field_of_our_models_has_a_translatable_name() -> None:
                 if field.name == "id" or field.model is not model:
                     continue
                 assert isinstance(field.verbose_name, Promise), (model.__name__, field.name)
+
+
+def test_the_admin_offers_no_django_groups(world, client) -> None:  # type: ignore[no-untyped-def]
+    """Rights come from roles; the group pages (with Django's English permission picker) are gone."""
+    client.force_login(world.staff)
+    assert client.get("/admin/auth/group/add/").status_code == 404
+    assert "/admin/auth/group/" not in client.get("/admin/").content.decode()

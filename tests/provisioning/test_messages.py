@@ -9,7 +9,9 @@ import string
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from django.utils import translation
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from provisioning import messages
@@ -161,7 +163,7 @@ def test_api_field_errors_follow_the_same_language(world: World, api: ApiFactory
     german = client.post("/api/v1/users/", body, format="json").json()
     english = client.post("/api/v1/users/", body, format="json", HTTP_ACCEPT_LANGUAGE="en").json()
     assert german["error"] == english["error"] == "invalid"
-    assert "gültige E-Mail" in german["fields"]["email"][0]
+    assert german["fields"]["email"] == ["Bitte geben Sie eine gültige E-Mail-Adresse ein."]
     assert english["fields"]["email"] == ["Enter a valid email address."]
 
 
@@ -170,3 +172,19 @@ def test_api_not_found_follows_the_language(world: World, api: ApiFactory) -> No
     url = f"/api/v1/customers/{world.customer_a1.pk}/"
     assert client.get(url).json()["message"] == "Nicht gefunden."
     assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["message"] == "Not found."
+
+
+@pytest.mark.parametrize(
+    "msgid",
+    [
+        "Enter a valid email address.",
+        "Enter a valid URL.",
+        'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.',
+        'Enter a valid "slug" consisting of Unicode letters, numbers, underscores, or hyphens.',
+    ],
+)
+def test_library_messages_address_people_formally(msgid: str) -> None:
+    with translation.override("de"):
+        text = gettext(msgid)
+    assert text.startswith("Bitte geben Sie "), text
+    assert not re.search(r"\b(Gib|gib|du|dein)\b", text)

@@ -23,11 +23,10 @@ from portal.features.forms import (
     IvrMenuForm,
     OperatorForm,
     PhonebookEntryForm,
-    apply_feature_error,
 )
+from portal.refusals import attempt
 from provisioning import services
 from provisioning.access import get_for_user, visible_customers
-from provisioning.errors import ApplicationError
 from provisioning.features_snapshot import STANDARD_MUSIC_ON_HOLD, parse_trace_time, trace_call
 from provisioning.models import (
     AudioFile,
@@ -37,7 +36,7 @@ from provisioning.models import (
     OneTimeFeeEvent,
     Subscriber,
 )
-from provisioning.permissions import PermissionDeniedError, can_manage_users
+from provisioning.permissions import can_manage_users
 from telephony import routing
 
 if TYPE_CHECKING:
@@ -57,17 +56,6 @@ def _customer(request: HttpRequest, pk: Any) -> Customer:
     if not can_manage_users(user, customer):
         raise PermissionDenied
     return customer
-
-
-def _run(form: Any, call: Any) -> Any:
-    """Call a service for a valid form; None with the refusal on the form."""
-    try:
-        return call()
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ApplicationError as error:
-        apply_feature_error(form, error)
-        return None
 
 
 @login_required
@@ -114,7 +102,7 @@ def _group_form(request: HttpRequest, customer: Customer, group: HuntGroup | Non
         data = form.service_data()
         user = _account(request)
         if not form.errors:
-            saved = _run(
+            saved = attempt(
                 form,
                 lambda: (
                     services.hunt_group_update(group=group, acting_user=user, data=data)
@@ -169,7 +157,7 @@ def _menu_form(request: HttpRequest, customer: Customer, menu: IvrMenu | None) -
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         user = _account(request)
-        saved = _run(
+        saved = attempt(
             form,
             lambda: (
                 services.ivr_menu_update(menu=menu, acting_user=user, data=data)
@@ -233,7 +221,7 @@ def operator_edit(request: HttpRequest, pk: Any) -> HttpResponse:
         data = form.service_data()
         user = _account(request)
         if not form.errors:
-            saved = _run(
+            saved = attempt(
                 form,
                 lambda: services.operator_update(customer=customer, acting_user=user, data=data),
             )
@@ -261,7 +249,7 @@ def audio_list(request: HttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         user = _account(request)
-        saved = _run(
+        saved = attempt(
             form,
             lambda: services.audio_upload(
                 customer=customer,
@@ -308,7 +296,7 @@ def phonebook(request: HttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         user = _account(request)
-        saved = _run(
+        saved = attempt(
             form,
             lambda: services.phonebook_entry_create(phonebook=book, acting_user=user, data=data),
         )

@@ -40,7 +40,6 @@ from billing.selectors import (
 from billing.services.invoices import today
 from portal.finance.chart import money
 from portal.finance.forms import (
-    FINANCE_MESSAGES,
     IssuerProfileForm,
     OneTimeChargeForm,
     PaymentAccountForm,
@@ -50,7 +49,6 @@ from portal.finance.forms import (
 )
 from portal.finance.views import (
     _account,
-    _attempt,
     _ensure,
     _form_status,
     _render,
@@ -61,8 +59,10 @@ from portal.finance.views import (
     may_read_price_lists,
     may_set_issuer_profile,
 )
+from portal.refusals import attempt
 from provisioning import audit
 from provisioning.access import get_for_user, visible_customers, visible_resellers
+from provisioning.messages import text_for
 from provisioning.models import Customer, Reseller, Role
 
 if TYPE_CHECKING:
@@ -323,7 +323,7 @@ def _set_payment_account(form: PaymentAccountForm, account: Account) -> Any:
     buyer = data["buyer"]
     sepa = data["method"] == "sepa_debit"
     try:
-        return _attempt(
+        return attempt(
             form,
             lambda: payment_account_set(
                 acting_user=account,
@@ -335,7 +335,9 @@ def _set_payment_account(form: PaymentAccountForm, account: Account) -> Any:
         )
     except stripe.APIConnectionError:
         logger.warning("Stripe not reachable while setting a payment method", exc_info=True)
-        form.add_error(None, FINANCE_MESSAGES["stripe_unreachable"])
+        form.add_error(
+            None, _("Stripe ist gerade nicht erreichbar. Bitte versuchen Sie es später.")
+        )
     except stripe.StripeError as error:
         logger.info("Stripe refused a payment method: %s", error)
         text = getattr(error, "user_message", None) or str(error) or error.__class__.__name__
@@ -361,7 +363,7 @@ def payment_accounts(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         if not configured:
-            form.add_error(None, FINANCE_MESSAGES["payments_not_configured"])
+            form.add_error(None, text_for("payments_not_configured"))
         elif _set_payment_account(form, account) is not None:
             buyer = form.cleaned_data["buyer"]
             messages.success(

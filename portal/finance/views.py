@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -50,18 +50,17 @@ from billing.selectors import (
 from billing.services.invoices import today
 from portal.finance.chart import money, revenue_chart
 from portal.finance.forms import (
-    FINANCE_MESSAGES,
     BillingRunForm,
     CreditNoteForm,
     ExportForm,
     InvoiceFilterForm,
 )
+from portal.refusals import attempt
 from portal.shell.nav import FINANCE_READERS
 from provisioning import audit
 from provisioning.access import get_for_user, restrict, visible_resellers
-from provisioning.errors import ApplicationError
+from provisioning.messages import text_for
 from provisioning.models import Role
-from provisioning.permissions import PermissionDeniedError
 
 if TYPE_CHECKING:
     from django.forms import BaseForm
@@ -128,32 +127,6 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _message(error: ApplicationError) -> str:
-    return str(FINANCE_MESSAGES.get(error.code, error.message))
-
-
-def _attempt(form: BaseForm, action: Any, aliases: dict[str, list[str]] | None = None) -> Any:
-    """Run a service for a valid form; None (and the refusal beside its field) when refused.
-    ``aliases`` names the form fields of a service field the form splits up (the ``prices``
-    of a price list are one field per item)."""
-    try:
-        return action()
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ApplicationError as error:
-        named = [alias for name in error.fields for alias in (aliases or {}).get(name, [name])]
-        targets = [name for name in named if name in form.fields]
-        for name in targets or [None]:  # type: ignore[list-item]
-            form.add_error(name, _message(error))
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-    return None
-
-
 def _submitted(
     request: HttpRequest,
     form: BaseForm,
@@ -162,11 +135,11 @@ def _submitted(
     aliases: Callable[[], dict[str, list[str]]] | None = None,
 ) -> Any:
     """For a valid POSTed form: run the service (refusals go beside their fields, see
-    :func:`_attempt`; ``aliases`` is asked once the form is clean) and flash
+    :func:`portal.refusals.attempt`; ``aliases`` is asked once the form is clean) and flash
     ``success(result)``. Returns the result, or None when there is nothing to redirect to."""
     if request.method != "POST" or not form.is_valid():
         return None
-    result = _attempt(form, action, aliases() if aliases else None)
+    result = attempt(form, action, aliases=aliases() if aliases else None)
     if result is not None:
         messages.success(request, success(result))
     return result
@@ -365,13 +338,10 @@ def invoice_xml(request: HttpRequest, pk: str) -> HttpResponse:
 def invoice_finalize(request: HttpRequest, pk: str) -> HttpResponse:
     invoice = _document(request, pk, DocumentType.INVOICE)
     _ensure(can_issue_invoices(_account(request)))
-    try:
-        issued = services.invoice_finalize(invoice=invoice, acting_user=_account(request))
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ApplicationError as error:
-        messages.error(request, _message(error))
-    else:
+    issued = attempt(
+        request, lambda: services.invoice_finalize(invoice=invoice, acting_user=_account(request))
+    )
+    if issued is not None:
         messages.success(request, _("Rechnung %(number)s ausgestellt.") % {"number": issued.number})
     return redirect("portal:finance_invoice_detail", pk=invoice.pk)
 
@@ -388,10 +358,10 @@ def credit_note_create(request: HttpRequest, pk: str) -> HttpResponse:
     ]
     form = CreditNoteForm(request.POST or None, positions=choices)
     if not invoice.is_final:
-        form.add_error(None, FINANCE_MESSAGES["not_correctable"])
+        form.add_error(None, text_for("not_correctable"))
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        note = _attempt(
+        note = attempt(
             form,
             lambda: services.credit_note_create(
                 invoice=invoice,
@@ -423,7 +393,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"]
         if request.POST.get("action") == "start":
-            run = _attempt(
+            run = attempt(
                 form,
                 lambda: services.billing_run_start(
                     month=month,
@@ -435,9 +405,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Abrechnung gestartet."))
                 return redirect("portal:finance_run_detail", pk=run.pk)
         else:
-            plan = _attempt(
-                form, lambda: services.billing_preview(month=month, acting_user=account)
-            )
+            plan = attempt(form, lambda: services.billing_preview(month=month, acting_user=account))
             if plan is not None:
                 preview = {
                     "month": month,

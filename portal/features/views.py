@@ -37,6 +37,7 @@ from provisioning.models import (
     Subscriber,
 )
 from provisioning.permissions import can_manage_users
+from provisioning.telephony_texts import say
 from telephony import routing
 
 if TYPE_CHECKING:
@@ -317,21 +318,20 @@ def phonebook(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _flow(steps: tuple[routing.Step, ...], names: dict[str, str]) -> list[dict[str, Any]]:
-    """Plan steps as rows for the template: what happens, why, nested IVR branches."""
+    """Plan steps as rows for the template: what happens, why, nested IVR branches; in the
+    language of the request, with names instead of ids."""
     rows = []
     for step in steps:
-        text = routing.describe_step(step)
-        for ref, name in names.items():
-            text = text.replace(ref, name)
         row: dict[str, Any] = {
             "type": step.step_type,
-            "text": text,
-            "reason": step.reason,
+            "text": say(routing.describe_step(step), names),
+            "reason": say(step.reason, names),
             "branches": [],
         }
         if isinstance(step, routing.RunIvr):
             row["branches"] = [
-                {"label": b.label(), "steps": _flow(b.steps, names)} for b in step.branches
+                {"label": say(b.label(), names), "steps": _flow(b.steps, names)}
+                for b in step.branches
             ]
         rows.append(row)
     return rows
@@ -363,7 +363,8 @@ def call_trace(request: HttpRequest, pk: Any) -> HttpResponse:
             result = {
                 "trace": trace,
                 "at": timezone.localtime(at),
+                "service": say(trace.service.reason, trace.names),
                 "flow": _flow(trace.plan.steps, trace.names),
-                "text": routing.render_plan(trace.plan),
+                "problems": [say(p.message, trace.names) for p in trace.problems],
             }
     return render(request, T + "trace.html", {"customer": customer, "form": form, "result": result})

@@ -32,8 +32,8 @@ class CheckedAudio:
     telephony_wav: bytes
 
 
-def _refuse(code: str, message: str) -> ApplicationError:
-    return ApplicationError(code, message, fields={"file": [message]})
+def _refuse(code: str, message: str, **params: str) -> ApplicationError:
+    return ApplicationError(code, message, fields={"file": [message]}, params=params)
 
 
 def _sniff(data: bytes, filename: str) -> str:
@@ -50,7 +50,11 @@ def _sniff(data: bytes, filename: str) -> str:
             "audio_wrong_type", "Only MP3 and WAV files can be uploaded (file name .mp3 or .wav)."
         )
     if not found:
-        raise _refuse("audio_corrupt", f"The file is not a readable {suffix.upper()} file.")
+        raise _refuse(
+            "audio_corrupt",
+            f"The file is not a readable {suffix.upper()} file.",
+            format=suffix.upper(),
+        )
     return found
 
 
@@ -84,9 +88,13 @@ def check_audio(data: bytes, filename: str) -> CheckedAudio:
             sample_rate=TELEPHONY_RATE,
         )
     except miniaudio.DecodeError:
-        raise _refuse("audio_corrupt", f"The file is not a readable {kind.upper()} file.") from None
+        raise _refuse(
+            "audio_corrupt", f"The file is not a readable {kind.upper()} file.", format=kind.upper()
+        ) from None
     if decoded.num_frames == 0:
-        raise _refuse("audio_corrupt", f"The file is not a readable {kind.upper()} file.")
+        raise _refuse(
+            "audio_corrupt", f"The file is not a readable {kind.upper()} file.", format=kind.upper()
+        )
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)

@@ -16,12 +16,15 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
-from telephony.netcheck.result import NetcheckResult, Stat, Timeline
+from telephony.netcheck.probe import METHOD_ASSUMED_SYNC, METHOD_RTT_ONLY, METHOD_SAME_HOST
+from telephony.netcheck.result import NetcheckResult, Stat, Thresholds, Timeline
 
+from .i18n import fill, localized
 from .models import NetworkCheck
-from .services.netchecks import PORT_OPEN, FirewallRule, net2_rule, platform_thresholds
+from .services.netchecks import PORT_OPEN, FirewallRule, evaluate, net2_rule, platform_thresholds
+from .telephony_texts import say
 
 # Data of a report -----------------------------------------------------------------------------
 
@@ -33,6 +36,31 @@ def result_of(check: NetworkCheck) -> NetcheckResult:
 
 def verdict_of(check: NetworkCheck, metric: str) -> dict[str, Any] | None:
     return next((v for v in check.verdicts if v.get("metric") == metric), None)
+
+
+def verdict_details(check: NetworkCheck, result: NetcheckResult | None = None) -> dict[str, str]:
+    """The details of the stored verdicts per metric, in the language of the request.
+
+    The stored detail is the English text of ``telephony``; evaluating the stored result again
+    with the thresholds the check was judged by gives the same verdicts with the code and
+    figures of each detail, which are said in the request's words. A verdict that came out
+    differently then (an older evaluation) keeps its stored text."""
+    result = result or result_of(check)
+    delay, jitter, loss = limits(check)
+    again = evaluate(result, Thresholds(delay, jitter, loss)).verdicts
+    fresh = {v.metric: v for v in again}
+    details = {}
+    for stored in check.verdicts:
+        metric = stored.get("metric", "")
+        verdict = fresh.get(metric)
+        same = verdict is not None and verdict.status == stored.get("status")
+        details[metric] = say(verdict.detail) if same and verdict else str(stored.get("detail", ""))
+    return details
+
+
+def number(value: float) -> str:
+    """A figure of the report (``12,5``) in the request's locale, as compact as ``:g``."""
+    return fill("{value:g}", {"value": float(value)})
 
 
 METRIC_LABELS = {
@@ -54,6 +82,25 @@ PORT_STATUS_LABELS = {
     "no-reply": "keine Antwort",
     "error": "Fehler",
 }
+
+
+DELAY_METHODS = {
+    METHOD_SAME_HOST: gettext_noop("Messprogramm und Reflektor mit derselben Uhr"),
+    METHOD_ASSUMED_SYNC: gettext_noop(
+        "Uhren als synchron angenommen (z. B. NTP/PTP); die Genauigkeit hängt von ihrem Versatz ab"
+    ),
+    METHOD_RTT_ONLY: gettext_noop(
+        "nicht messbar: nur Umlaufzeit (die Uhren von Messprogramm und Reflektor sind nicht "
+        "vergleichbar)"
+    ),
+}
+
+
+def delay_method_label(method: str) -> str:
+    """How the one-way delay was measured, in the request's words (as the probe wrote it if
+    it is a method this platform does not know)."""
+    msgid = DELAY_METHODS.get(method)
+    return _(msgid) if msgid else method
 
 
 def metric_label(metric: str) -> str:
@@ -151,6 +198,7 @@ def fix_advice(check: NetworkCheck, result: NetcheckResult | None = None) -> lis
     result = result or result_of(check)
     advice: list[Advice] = []
     thresholds = check.thresholds
+    details = verdict_details(check, result)
     delay = verdict_of(check, "one_way_delay")
     jitter = verdict_of(check, "jitter")
     loss = verdict_of(check, "packet_loss")
@@ -160,14 +208,14 @@ def fix_advice(check: NetworkCheck, result: NetcheckResult | None = None) -> lis
             Advice(
                 "fail",
                 metric_label("one_way_delay"),
-                delay["detail"],
+                details["one_way_delay"],
                 _(
                     "Sprachverkehr nicht über VPN oder Proxy leiten; Auslastung der Leitung "
                     "prüfen (Warteschlangen im Router: QoS/SQM einschalten); bei dauerhaft hoher "
                     "Laufzeit einen Anschluss mit kürzerem Weg zur Plattform wählen. "
                     "Grenzwert: %(limit)s ms."
                 )
-                % {"limit": f"{thresholds.get('one_way_delay_ms', 150):g}"},
+                % {"limit": number(thresholds.get("one_way_delay_ms", 150))},
             )
         )
     if jitter and jitter["status"] == "fail":
@@ -175,13 +223,13 @@ def fix_advice(check: NetworkCheck, result: NetcheckResult | None = None) -> lis
             Advice(
                 "fail",
                 metric_label("jitter"),
-                jitter["detail"],
+                details["jitter"],
                 _(
                     "QoS einschalten: Sprachpakete (DSCP EF) im Router vorrangig senden und "
                     "Bandbreite für Sprache reservieren; Telefone per Kabel statt WLAN "
                     "anschließen. Grenzwert: %(limit)s ms."
                 )
-                % {"limit": f"{thresholds.get('jitter_ms', 20):g}"},
+                % {"limit": number(thresholds.get("jitter_ms", 20))},
             )
         )
     if loss and loss["status"] == "fail":
@@ -189,12 +237,12 @@ def fix_advice(check: NetworkCheck, result: NetcheckResult | None = None) -> lis
             Advice(
                 "fail",
                 metric_label("packet_loss"),
-                loss["detail"],
+                details["packet_loss"],
                 _(
                     "Router und Leitung auf Überlast und Fehler prüfen, Bandbreite erhöhen oder "
                     "QoS einschalten; WLAN-Störungen ausschließen. Grenzwert: unter %(limit)s %%."
                 )
-                % {"limit": f"{thresholds.get('loss_percent', 1):g}"},
+                % {"limit": number(thresholds.get("loss_percent", 1))},
             )
         )
     advice.extend(a for a in _port_advice(result) if a.level == "fail")
@@ -205,7 +253,7 @@ def fix_advice(check: NetworkCheck, result: NetcheckResult | None = None) -> lis
             Advice(
                 "check",
                 metric_label("packet_loss"),
-                loss["detail"],
+                details["packet_loss"],
                 _(
                     "Länger messen: mindestens %(packets)s Pakete je Richtung, "
                     "z. B. --duration %(seconds)s."
@@ -218,7 +266,7 @@ def fix_advice(check: NetworkCheck, result: NetcheckResult | None = None) -> lis
             Advice(
                 "check",
                 metric_label("one_way_delay"),
-                delay["detail"],
+                details["one_way_delay"],
                 _(
                     "Die Uhren von Messrechner und Plattform per NTP abgleichen und mit "
                     "--assume-synced-clocks messen, oder die Laufzeit der Leitung senken."
@@ -230,7 +278,7 @@ def fix_advice(check: NetworkCheck, result: NetcheckResult | None = None) -> lis
             Advice(
                 "check",
                 metric_label("jitter"),
-                jitter["detail"],
+                details["jitter"],
                 _("Länger messen (mindestens 50 Pakete je Richtung)."),
             )
         )
@@ -239,7 +287,7 @@ def fix_advice(check: NetworkCheck, result: NetcheckResult | None = None) -> lis
             Advice(
                 "check",
                 metric_label("ports"),
-                ports["detail"],
+                details["ports"],
                 _("Die Messung mit --check-ports wiederholen, damit jede NET-2-Regel geprüft ist."),
             )
         )
@@ -250,7 +298,7 @@ def fix_advice(check: NetworkCheck, result: NetcheckResult | None = None) -> lis
             Advice(
                 "fail",
                 "NAT / STUN",
-                nat.detail or _("Der STUN-Server hat nicht geantwortet."),
+                _("Der STUN-Server hat nicht geantwortet."),
                 _("In der Firewall ausgehend UDP 3478 (STUN/TURN: Medienaushandlung) freigeben."),
             )
         )
@@ -444,7 +492,7 @@ def _layout(chart: RangeChart) -> _Canvas:
     for i in range(5):
         value = scale_max * i / 4
         canvas.line(x(value), TOP - 6, x(value), height - 8, GRID)
-        canvas.text(x(value), TOP - 10, f"{value:g}", anchor="middle", size=10)
+        canvas.text(x(value), TOP - 10, number(value), anchor="middle", size=10)
     canvas.text(WIDTH - 2, 12, chart.unit, anchor="end", size=10)
     if not rows:
         canvas.text(LEFT, TOP + 18, _("keine Messwerte"))
@@ -462,7 +510,7 @@ def _layout(chart: RangeChart) -> _Canvas:
         canvas.text(
             x(chart.threshold) + 3,
             height - 10,
-            _("Grenzwert %(value)s") % {"value": f"{chart.threshold:g}"},
+            _("Grenzwert %(value)s") % {"value": number(chart.threshold)},
             size=9,
         )
     return canvas
@@ -680,7 +728,7 @@ SERIES_COLORS = {"up": "#0d6efd", "down": "#6f42c1", "rtt": "#495057"}
 
 
 def _num(value: float) -> str:
-    return f"{value:.1f}" if abs(value) < 100 else f"{value:.0f}"
+    return fill("{value:.1f}" if abs(value) < 100 else "{value:.0f}", {"value": float(value)})
 
 
 def _bucket_text(bucket_s: int) -> str:
@@ -805,7 +853,7 @@ def _layout_timeline(chart: TimelineChart) -> _Canvas:
     canvas.text(4, 14, chart.quantity, size=11)
     for value in ticks:
         canvas.line(T_LEFT, y(value), WIDTH - T_RIGHT, y(value), GRID)
-        canvas.text(T_LEFT - 5, y(value) + 3.5, f"{value:g}", anchor="end", size=10)
+        canvas.text(T_LEFT - 5, y(value) + 3.5, number(value), anchor="end", size=10)
     canvas.line(T_LEFT, T_TOP, T_LEFT, bottom_px, INK)
     canvas.line(T_LEFT, bottom_px, WIDTH - T_RIGHT, bottom_px, INK)
     # x axis: seconds (minutes for long runs) since the first packet
@@ -844,7 +892,7 @@ def _layout_timeline(chart: TimelineChart) -> _Canvas:
     canvas.text(
         WIDTH - T_RIGHT - 2,
         ty - 4,
-        _("Grenzwert %(value)s %(unit)s") % {"value": f"{chart.threshold:g}", "unit": chart.unit},
+        _("Grenzwert %(value)s %(unit)s") % {"value": number(chart.threshold), "unit": chart.unit},
         anchor="end",
         size=9,
     )
@@ -905,6 +953,7 @@ def report_pdf(check: NetworkCheck) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     result = result_of(check)
+    details = verdict_details(check, result)
     styles = getSampleStyleSheet()
     body, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10)
     buffer = io.BytesIO()
@@ -944,7 +993,7 @@ def report_pdf(check: NetworkCheck) -> bytes:
         p(f"{_('Netzwerkprüfung')}: {check.site.name}", styles["Title"]),
         p(f"{check.customer.company_name} · {check.site.full_address}"),
         p(
-            f"{_('Gemessen')}: {local:%d.%m.%Y %H:%M} · {_('Ergebnis')}: "
+            f"{_('Gemessen')}: {localized(local)} · {_('Ergebnis')}: "
             f"{status_label(check.overall)} ({measured_class})"
         ),
         Spacer(1, 4 * mm),
@@ -955,7 +1004,7 @@ def report_pdf(check: NetworkCheck) -> bytes:
                 [
                     p(metric_label(v["metric"]), small),
                     p(status_label(v["status"]), small),
-                    p(v["detail"], small),
+                    p(details.get(v["metric"], v["detail"]), small),
                 ]
                 for v in check.verdicts
             ],
@@ -1032,7 +1081,9 @@ def nat_summary(result: NetcheckResult) -> str:
     nat = result.nat
     if nat is None:
         return _("Nicht geprüft.")
-    if nat.status != "ok":
+    if nat.status == "no-response":
+        return _("STUN-Server %(server)s: keine Antwort.") % {"server": nat.server}
+    if nat.status != "ok":  # the probe's own error, as it reported it
         return _("STUN-Server %(server)s: keine Antwort. %(detail)s") % {
             "server": nat.server,
             "detail": nat.detail,

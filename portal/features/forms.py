@@ -1,6 +1,6 @@
 """Forms of the call-feature pages (FEA-1 … FEA-6). Targets are offered as one choice list
 of the customer's users, groups, menus and voicemail boxes; services check the rules and their
-refusals are shown in German beside the field they concern."""
+refusals are shown beside the field they concern (``portal.refusals``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from provisioning.errors import ApplicationError
 from provisioning.models import (
     AudioFile,
     AudioKind,
@@ -25,37 +24,6 @@ from provisioning.models import (
 )
 from provisioning.models.features import IVR_REPEAT_COUNT, IVR_TIMEOUT_SECONDS
 from provisioning.validators import validate_voicemail_pin
-
-SERVICE_MESSAGES: dict[str, Any] = {
-    "configuration_loop": _("Diese Einstellung würde Anrufe im Kreis leiten: %(detail)s"),
-    "feature_not_in_package": _("Das Paket des Benutzers enthält diese Funktion nicht: %(detail)s"),
-    "member_other_site": _("Mitglieder müssen am Standort der Gruppe arbeiten: %(detail)s"),
-    "extension_taken": _("Diese Durchwahl ist bereits vergeben."),
-    "main_number_reserved": _("Die Durchwahl 0 ist die Zentrale."),
-    "name_taken": _("Dieser Name ist bereits vergeben."),
-    "target_in_use": _("Wird noch als Ziel verwendet: %(detail)s"),
-    "audio_wrong_type": _("Nur MP3- und WAV-Dateien können hochgeladen werden."),
-    "audio_corrupt": _("Die Datei lässt sich nicht abspielen (beschädigt oder kein Audio)."),
-    "audio_too_long": _("Die Aufnahme ist länger als 10 Minuten."),
-    "audio_too_large": _("Die Datei ist größer als 20 MB."),
-    "audio_empty": _("Die Datei ist leer."),
-    "audio_in_use": _("Die Audiodatei wird noch verwendet."),
-    "invalid_number": _("Keine gültige Rufnummer (z. B. +49 30 1234567)."),
-    "day_target_required": _("Bitte wählen Sie, wer Anrufe auf die Zentrale annimmt."),
-    "permission_denied": _("Ihre Rolle darf diese Änderung nicht vornehmen."),
-    "customer_suspended": _("Die Telefonanlage ist gesperrt und nur lesbar."),
-}
-
-
-def apply_feature_error(form: forms.BaseForm, error: ApplicationError) -> None:
-    """A service refusal beside the field it names (or above the form), in German."""
-    template = SERVICE_MESSAGES.get(error.code)
-    message = str(template) % {"detail": error.message} if template else error.message
-    targets = [name for name in error.fields if name in form.fields]
-    if not targets:
-        form.add_error(None, message)
-    for name in targets:
-        form.add_error(name, message)
 
 
 def target_choices(customer: Customer, *, external: bool = False) -> list[tuple[str, Any]]:

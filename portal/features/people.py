@@ -7,22 +7,20 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.features.forms import (
-    SERVICE_MESSAGES,
     ForwardingForm,
     PickupGroupForm,
     VoicemailForm,
 )
-from portal.features.views import _account, _customer, _run
+from portal.features.views import _account, _customer
+from portal.refusals import attempt, perform
 from provisioning import services
 from provisioning.access import get_for_user
-from provisioning.errors import ApplicationError
 from provisioning.models import (
     CallForwarding,
     Customer,
@@ -32,32 +30,12 @@ from provisioning.models import (
     Subscriber,
     VoicemailBox,
 )
-from provisioning.permissions import PermissionDeniedError
 from telephony.entitlements import Feature, is_entitled
 
 if TYPE_CHECKING:
     pass
 
 T = "portal/features/more/"
-
-
-def _refused(request: HttpRequest, error: ApplicationError) -> None:
-    """A refusal of a button without a form, as a message above the page, in German."""
-    template = SERVICE_MESSAGES.get(error.code)
-    messages.error(
-        request, str(template) % {"detail": error.message} if template else error.message
-    )
-
-
-def _post_action(request: HttpRequest, call: Any, done: str) -> None:
-    try:
-        call()
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ApplicationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, done)
 
 
 # Pickup groups (FEA-2) -----------------------------------------------------------------------
@@ -82,7 +60,7 @@ def _pickup_form(
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         user = _account(request)
-        saved = _run(
+        saved = attempt(
             form,
             lambda: (
                 services.pickup_group_update(group=group, acting_user=user, data=data)
@@ -122,7 +100,7 @@ def pickup_delete(request: HttpRequest, pk: Any) -> HttpResponse:
     group, customer = _pickup_group(request, pk)
     if request.method == "POST":
         user = _account(request)
-        _post_action(
+        perform(
             request,
             lambda: services.pickup_group_delete(group=group, acting_user=user),
             _("Die Pickup-Gruppe wurde gelöscht."),
@@ -171,7 +149,7 @@ def _calls_page(
     if which == "forwarding" and fw_form.is_valid():
         data = fw_form.service_data()
         if not fw_form.errors:
-            saved = _run(
+            saved = attempt(
                 fw_form,
                 lambda: services.forwarding_update(
                     subscriber=subscriber, acting_user=user, data=data
@@ -182,11 +160,11 @@ def _calls_page(
                 return redirect(back)
     if which == "voicemail" and vm_form.is_valid():
         data = vm_form.service_data()
-        saved = _run(
+        box = attempt(
             vm_form,
             lambda: services.voicemail_update(subscriber=subscriber, acting_user=user, data=data),
         )
-        if saved is not None:
+        if box is not None:
             messages.success(request, _("Die Voicemail-Einstellungen wurden gespeichert."))
             return redirect(back)
     voicemail_allowed = is_entitled(subscriber.package, Feature.VOICEMAIL)
@@ -241,7 +219,7 @@ def hotdesk_logout(request: HttpRequest, pk: Any) -> HttpResponse:
         HotDeskLogin.objects.select_related("device", "subscriber__customer"), user, pk
     )
     customer = _customer(request, login.device.customer_id)
-    _post_action(
+    perform(
         request,
         lambda: services.hotdesk_logout(login=login, acting_user=user),
         _("Die Anmeldung wurde beendet."),

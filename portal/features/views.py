@@ -23,11 +23,10 @@ from portal.features.forms import (
     IvrMenuForm,
     OperatorForm,
     PhonebookEntryForm,
-    apply_feature_error,
 )
+from portal.refusals import attempt
 from provisioning import services
 from provisioning.access import get_for_user, visible_customers
-from provisioning.errors import ApplicationError
 from provisioning.features_snapshot import STANDARD_MUSIC_ON_HOLD, parse_trace_time, trace_call
 from provisioning.models import (
     AudioFile,
@@ -37,7 +36,8 @@ from provisioning.models import (
     OneTimeFeeEvent,
     Subscriber,
 )
-from provisioning.permissions import PermissionDeniedError, can_manage_users
+from provisioning.permissions import can_manage_users
+from provisioning.telephony_texts import say
 from telephony import routing
 
 if TYPE_CHECKING:
@@ -57,17 +57,6 @@ def _customer(request: HttpRequest, pk: Any) -> Customer:
     if not can_manage_users(user, customer):
         raise PermissionDenied
     return customer
-
-
-def _run(form: Any, call: Any) -> Any:
-    """Call a service for a valid form; None with the refusal on the form."""
-    try:
-        return call()
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ApplicationError as error:
-        apply_feature_error(form, error)
-        return None
 
 
 @login_required
@@ -114,7 +103,7 @@ def _group_form(request: HttpRequest, customer: Customer, group: HuntGroup | Non
         data = form.service_data()
         user = _account(request)
         if not form.errors:
-            saved = _run(
+            saved = attempt(
                 form,
                 lambda: (
                     services.hunt_group_update(group=group, acting_user=user, data=data)
@@ -169,7 +158,7 @@ def _menu_form(request: HttpRequest, customer: Customer, menu: IvrMenu | None) -
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         user = _account(request)
-        saved = _run(
+        saved = attempt(
             form,
             lambda: (
                 services.ivr_menu_update(menu=menu, acting_user=user, data=data)
@@ -233,7 +222,7 @@ def operator_edit(request: HttpRequest, pk: Any) -> HttpResponse:
         data = form.service_data()
         user = _account(request)
         if not form.errors:
-            saved = _run(
+            saved = attempt(
                 form,
                 lambda: services.operator_update(customer=customer, acting_user=user, data=data),
             )
@@ -261,7 +250,7 @@ def audio_list(request: HttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         user = _account(request)
-        saved = _run(
+        saved = attempt(
             form,
             lambda: services.audio_upload(
                 customer=customer,
@@ -308,7 +297,7 @@ def phonebook(request: HttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         user = _account(request)
-        saved = _run(
+        saved = attempt(
             form,
             lambda: services.phonebook_entry_create(phonebook=book, acting_user=user, data=data),
         )
@@ -329,21 +318,20 @@ def phonebook(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _flow(steps: tuple[routing.Step, ...], names: dict[str, str]) -> list[dict[str, Any]]:
-    """Plan steps as rows for the template: what happens, why, nested IVR branches."""
+    """Plan steps as rows for the template: what happens, why, nested IVR branches; in the
+    language of the request, with names instead of ids."""
     rows = []
     for step in steps:
-        text = routing.describe_step(step)
-        for ref, name in names.items():
-            text = text.replace(ref, name)
         row: dict[str, Any] = {
             "type": step.step_type,
-            "text": text,
-            "reason": step.reason,
+            "text": say(routing.describe_step(step), names),
+            "reason": say(step.reason, names),
             "branches": [],
         }
         if isinstance(step, routing.RunIvr):
             row["branches"] = [
-                {"label": b.label(), "steps": _flow(b.steps, names)} for b in step.branches
+                {"label": say(b.label(), names), "steps": _flow(b.steps, names)}
+                for b in step.branches
             ]
         rows.append(row)
     return rows
@@ -375,7 +363,8 @@ def call_trace(request: HttpRequest, pk: Any) -> HttpResponse:
             result = {
                 "trace": trace,
                 "at": timezone.localtime(at),
+                "service": say(trace.service.reason, trace.names),
                 "flow": _flow(trace.plan.steps, trace.names),
-                "text": routing.render_plan(trace.plan),
+                "problems": [say(p.message, trace.names) for p in trace.problems],
             }
     return render(request, T + "trace.html", {"customer": customer, "form": form, "result": result})

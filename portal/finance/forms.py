@@ -3,7 +3,7 @@ exports, the invoicing data of the platform and of resellers, price lists, one-t
 payment methods.
 
 The rules of billing stay in ``billing.services``; their ``ApplicationError`` is put beside
-the named field in the portal's words (:data:`FINANCE_MESSAGES`).
+the named field by ``portal.refusals``, in the words of the one catalogue of messages.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
-from django.utils.functional import lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import (
@@ -41,41 +39,6 @@ def issuer_editor_roles() -> str:
     names = sorted(str(Role(role).label) for role in PLATFORM_ISSUER_EDITORS)
     return " / ".join(names)
 
-
-# Refusals of the billing services, in the portal's words (the services speak English).
-FINANCE_MESSAGES: dict[str, Any] = {
-    "month_not_over": _("Abgerechnet werden kann nur ein Monat, der schon vorbei ist."),
-    "issuer_not_configured": format_lazy(
-        _(
-            "Die Rechnungsdaten der Plattform (Firma, Anschrift, USt-IdNr.) fehlen noch. "
-            "Eintragen kann sie der {roles} unter „Finanzen → Rechnungssteller“."
-        ),
-        roles=lazy(issuer_editor_roles, str)(),
-    ),
-    "invoice_final": _("Diese Rechnung ist bereits ausgestellt und kann nicht geändert werden."),
-    "invoice_invalid": _(
-        "Die E-Rechnung besteht die Prüfung nicht; die Rechnung bleibt ein Entwurf. "
-        "Die Befunde stehen bei der Rechnung."
-    ),
-    "not_correctable": _("Nur eine ausgestellte Rechnung kann gutgeschrieben werden."),
-    "unknown_position": _("Diese Position gibt es auf der Rechnung nicht."),
-    "already_credited": _("Diese Positionen wurden bereits gutgeschrieben."),
-    "invalid_validity": _("„gültig bis“ liegt vor „gültig ab“."),
-    "price_missing": _("Bitte geben Sie für jede monatliche Position einen Preis an."),
-    "prices_incomplete": _("Bitte geben Sie für jede monatliche Position einen Preis an."),
-    "reseller_required": _("Verkaufspreise gehören zu einem Reseller; bitte wählen Sie ihn aus."),
-    "price_list_exists": _("An diesem Tag beginnt bereits eine Preisliste dieser Art."),
-    "payments_not_configured": _(
-        "Zahlungen über Stripe sind nicht eingerichtet (STIMME_STRIPE_SECRET_KEY fehlt). "
-        "Bis dahin zahlen alle Empfänger per Überweisung."
-    ),
-    "stripe_unreachable": _("Stripe ist gerade nicht erreichbar. Bitte versuchen Sie es später."),
-    "one_buyer": _("Bitte wählen Sie genau einen Reseller oder Kunden."),
-    "month_already_billed": _(
-        "Dieser Monat ist bereits abgerechnet; eine Gebühr mit diesem Datum würde nie "
-        "berechnet. Bitte erfassen Sie sie mit einem Datum im laufenden Monat."
-    ),
-}
 
 FORMAT_CHOICES = [
     ("datev", _("DATEV-Buchungsstapel (CSV)")),

@@ -45,7 +45,6 @@ from billing.selectors import (
 from billing.services.invoices import today
 from portal.finance.chart import money
 from portal.finance.forms import (
-    FINANCE_MESSAGES,
     IssuerProfileForm,
     OneTimeChargeForm,
     PaymentAccountForm,
@@ -55,14 +54,15 @@ from portal.finance.forms import (
 )
 from portal.finance.views import (
     _account,
-    _attempt,
     _ensure,
     _form_status,
     _render,
     _submitted,
 )
+from portal.refusals import attempt
 from provisioning import audit
 from provisioning.access import get_for_user, visible_customers, visible_resellers
+from provisioning.messages import text_for
 from provisioning.models import Customer, Reseller
 from provisioning.permissions import is_reseller_admin
 
@@ -324,7 +324,7 @@ def _set_payment_account(form: PaymentAccountForm, account: Account) -> Any:
     buyer = data["buyer"]
     sepa = data["method"] == "sepa_debit"
     try:
-        return _attempt(
+        return attempt(
             form,
             lambda: payment_account_set(
                 acting_user=account,
@@ -336,7 +336,9 @@ def _set_payment_account(form: PaymentAccountForm, account: Account) -> Any:
         )
     except stripe.APIConnectionError:
         logger.warning("Stripe not reachable while setting a payment method", exc_info=True)
-        form.add_error(None, FINANCE_MESSAGES["stripe_unreachable"])
+        form.add_error(
+            None, _("Stripe ist gerade nicht erreichbar. Bitte versuchen Sie es später.")
+        )
     except stripe.StripeError as error:
         logger.info("Stripe refused a payment method: %s", error)
         text = getattr(error, "user_message", None) or str(error) or error.__class__.__name__
@@ -362,7 +364,7 @@ def payment_accounts(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         if not configured:
-            form.add_error(None, FINANCE_MESSAGES["payments_not_configured"])
+            form.add_error(None, text_for("payments_not_configured"))
         elif _set_payment_account(form, account) is not None:
             buyer = form.cleaned_data["buyer"]
             messages.success(

@@ -33,13 +33,13 @@ from portal.finance.chart import money
 from portal.finance.forms import CONFIRMED, BillingRunForm
 from portal.finance.views import (
     _account,
-    _attempt,
     _ensure,
     _form_status,
     _is_htmx,
     _issuer_notice,
     _render,
 )
+from portal.refusals import attempt
 from provisioning.access import get_for_user
 from provisioning.models import Role
 
@@ -86,7 +86,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "start" and form.needs_confirmation(request.POST):
             confirm = {"month": month}
         elif request.POST.get("action") == "start":
-            started = _attempt(
+            started = attempt(
                 form,
                 lambda: services.billing_run_start(
                     month=month,
@@ -98,9 +98,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 _started(request, started.run, started.outcome)
                 return redirect("portal:finance_run_detail", pk=started.run.pk)
         else:
-            plan = _attempt(
-                form, lambda: services.billing_preview(month=month, acting_user=account)
-            )
+            plan = attempt(form, lambda: services.billing_preview(month=month, acting_user=account))
             if plan is not None:
                 preview = {
                     "month": month,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -48,17 +48,16 @@ from billing.services.invoices import today
 from portal.finance.chart import money, revenue_chart
 from portal.finance.forms import (
     CONFIRMED,
-    FINANCE_MESSAGES,
     CreditNoteForm,
     ExportForm,
     InvoiceFilterForm,
     confirmed,
     issuer_editor_roles,
 )
+from portal.refusals import attempt
 from provisioning import audit
 from provisioning.access import get_for_user, restrict, visible_resellers
-from provisioning.errors import ApplicationError
-from provisioning.permissions import PermissionDeniedError
+from provisioning.messages import text_for
 
 if TYPE_CHECKING:
     from django.forms import BaseForm
@@ -88,32 +87,6 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _message(error: ApplicationError) -> str:
-    return str(FINANCE_MESSAGES.get(error.code, error.message))
-
-
-def _attempt(form: BaseForm, action: Any, aliases: dict[str, list[str]] | None = None) -> Any:
-    """Run a service for a valid form; None (and the refusal beside its field) when refused.
-    ``aliases`` names the form fields of a service field the form splits up (the ``prices``
-    of a price list are one field per item)."""
-    try:
-        return action()
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ApplicationError as error:
-        named = [alias for name in error.fields for alias in (aliases or {}).get(name, [name])]
-        targets = [name for name in named if name in form.fields]
-        for name in targets or [None]:  # type: ignore[list-item]
-            form.add_error(name, _message(error))
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-    return None
-
-
 def _submitted(
     request: HttpRequest,
     form: BaseForm,
@@ -122,11 +95,11 @@ def _submitted(
     aliases: Callable[[], dict[str, list[str]]] | None = None,
 ) -> Any:
     """For a valid POSTed form: run the service (refusals go beside their fields, see
-    :func:`_attempt`; ``aliases`` is asked once the form is clean) and flash
+    :func:`portal.refusals.attempt`; ``aliases`` is asked once the form is clean) and flash
     ``success(result)``. Returns the result, or None when there is nothing to redirect to."""
     if request.method != "POST" or not form.is_valid():
         return None
-    result = _attempt(form, action, aliases() if aliases else None)
+    result = attempt(form, action, aliases=aliases() if aliases else None)
     if result is not None:
         messages.success(request, success(result))
     return result
@@ -339,13 +312,10 @@ def invoice_finalize(request: HttpRequest, pk: str) -> HttpResponse:
     if not invoice.is_final and not confirmed(request.POST):
         context = {"invoice": _decorate(invoice), "confirmed_value": CONFIRMED}
         return _render(request, "invoice_finalize_confirm.html", "invoices", context)
-    try:
-        issued = services.invoice_finalize(invoice=invoice, acting_user=_account(request))
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ApplicationError as error:
-        messages.error(request, _message(error))
-    else:
+    issued = attempt(
+        request, lambda: services.invoice_finalize(invoice=invoice, acting_user=_account(request))
+    )
+    if issued is not None:
         messages.success(request, _("Rechnung %(number)s ausgestellt.") % {"number": issued.number})
     return redirect("portal:finance_invoice_detail", pk=invoice.pk)
 
@@ -362,10 +332,10 @@ def credit_note_create(request: HttpRequest, pk: str) -> HttpResponse:
     ]
     form = CreditNoteForm(request.POST or None, positions=choices)
     if not invoice.is_final:
-        form.add_error(None, FINANCE_MESSAGES["not_correctable"])
+        form.add_error(None, text_for("not_correctable"))
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        note = _attempt(
+        note = attempt(
             form,
             lambda: services.credit_note_create(
                 invoice=invoice,

@@ -18,9 +18,10 @@ from portal.features.forms import (
     PhonebookEntryForm,
     PhonebookImportForm,
 )
-from portal.features.people import _calls_page, _post_action
-from portal.features.views import _account, _run
-from portal.system.common import _attempt, _form_response
+from portal.features.people import _calls_page
+from portal.features.views import _account
+from portal.refusals import attempt, perform
+from portal.system.common import _form_response
 from portal.system.forms import (
     OwnProfileForm,
 )
@@ -61,7 +62,7 @@ def my_phone(request: HttpRequest) -> HttpResponse:
         initial={"display_name": subscriber.display_name},
     )
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.user_update_own_profile(
                 subscriber=subscriber,
@@ -121,7 +122,7 @@ def my_hotdesk(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         device = form.cleaned_data["device"]
-        saved = _run(
+        saved = attempt(
             form,
             lambda: services.hotdesk_login(device=device, subscriber=me, acting_user=user),
         )
@@ -150,7 +151,7 @@ def my_hotdesk_logout(request: HttpRequest, pk: Any) -> HttpResponse:
     user = _account(request)
     mine = HotDeskLogin.objects.filter(subscriber__account_id=user.pk)
     login = get_for_user(mine.select_related("subscriber__customer"), user, pk)
-    _post_action(
+    perform(
         request,
         lambda: services.hotdesk_logout(login=login, acting_user=user),
         _("Sie wurden von diesem Telefon abgemeldet."),
@@ -168,7 +169,7 @@ def my_phonebook(request: HttpRequest) -> HttpResponse:
     form = PhonebookEntryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
-        saved = _run(
+        saved = attempt(
             form,
             lambda: services.phonebook_entry_create(phonebook=book, acting_user=user, data=data),
         )
@@ -224,7 +225,7 @@ def my_phonebook_import(request: HttpRequest) -> HttpResponse:
         text = form.text()
         if text is not None:
             book = services.phonebook_for(customer=me.customer, owner=me)
-            report = _run(
+            report = attempt(
                 form,
                 lambda: services.phonebook_import_csv(phonebook=book, acting_user=user, text=text),
             )
@@ -269,7 +270,7 @@ def my_phonebook_entry_edit(request: HttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.service_data()  # type: ignore[attr-defined]
         user = _account(request)
-        saved = _run(
+        saved = attempt(
             form,
             lambda: services.phonebook_entry_update(entry=entry, acting_user=user, data=data),
         )
@@ -289,7 +290,7 @@ def my_phonebook_entry_delete(request: HttpRequest, pk: Any) -> HttpResponse:
     entry = _my_entry(request, pk)
     if request.method == "POST":
         user = _account(request)
-        _post_action(
+        perform(
             request,
             lambda: services.phonebook_entry_delete(entry=entry, acting_user=user),
             _("Der Eintrag wurde gelöscht."),

@@ -175,6 +175,7 @@ def token_revoke(request: HttpRequest, pk: str) -> HttpResponse:
 
 def _report_context(check: NetworkCheck, *, shared: bool) -> dict[str, Any]:
     result = netcheck_report.result_of(check)
+    details = netcheck_report.verdict_details(check, result)
     return {
         "check": check,
         "result": result,
@@ -184,6 +185,7 @@ def _report_context(check: NetworkCheck, *, shared: bool) -> dict[str, Any]:
                 **v,
                 "label": netcheck_report.metric_label(v["metric"]),
                 "status_label": netcheck_report.status_label(v["status"]),
+                "detail": details.get(v["metric"], v["detail"]),
             }
             for v in check.verdicts
         ],
@@ -201,6 +203,7 @@ def _report_context(check: NetworkCheck, *, shared: bool) -> dict[str, Any]:
         ],
         "ports": netcheck_report.port_rows(result),
         "nat": netcheck_report.nat_summary(result),
+        "delay_method": netcheck_report.delay_method_label(result.one_way_delay_method),
         "advice": netcheck_report.fix_advice(check, result),
         "share_path": reverse("portal:netcheck_shared", args=[check.share_token]),
         "pdf_path": (

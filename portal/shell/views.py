@@ -23,7 +23,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from portal.refusals import apply_service_error
+from portal.refusals import attempt
 from portal.shell.forms import (
     ApiKeyForm,
     AuditFilterForm,
@@ -35,7 +35,6 @@ from portal.shell.nav import (
 )
 from provisioning import services
 from provisioning.access import get_for_user, restrict, visible_customers, visible_resellers
-from provisioning.errors import ApplicationError
 from provisioning.models import ApiKey, AuditEvent, Customer, CustomerState, Reseller
 from provisioning.permissions import (
     PermissionDeniedError,
@@ -163,13 +162,11 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
     _ensure(can_manage_api_keys(user))
     form = ApiKeyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            key, raw = services.api_key_create(acting_user=user, name=form.cleaned_data["name"])
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ApplicationError as error:
-            apply_service_error(form, error)
-        else:
+        created = attempt(
+            form, lambda: services.api_key_create(acting_user=user, name=form.cleaned_data["name"])
+        )
+        if created is not None:
+            key, raw = created
             # The raw key exists only in this response; it is never stored or shown again.
             return render(request, "portal/api_keys/created.html", {"key": key, "raw_key": raw})
     return render(

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.forms import BaseForm
@@ -16,17 +15,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from portal.refusals import apply_system_error, apply_validation_error
+from portal.refusals import perform
 from provisioning import audit, selectors
 from provisioning.access import get_for_user, restrict, visible_customers
-from provisioning.errors import ApplicationError
 from provisioning.models import (
     Customer,
     Site,
     Subscriber,
 )
 from provisioning.permissions import (
-    PermissionDeniedError,
     can_manage_users,
     can_read_system,
     can_set_up_system,
@@ -108,36 +105,6 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _attempt(
-    form: BaseForm, action: Callable[[], T], messages_: dict[str, Any] | None = None
-) -> T | None:
-    """Run a service for a valid form; None (and the refusal on the form) when refused."""
-    try:
-        return action()
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ApplicationError as error:
-        apply_system_error(form, error, messages_)
-    except ValidationError as error:
-        apply_validation_error(form, error)
-    return None
-
-
-def _run(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
-    """Run a service without a form (delete, activate, confirm); the outcome as a message."""
-    try:
-        action()
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ApplicationError as error:
-        from portal.system.forms import SYSTEM_MESSAGES
-
-        messages.error(request, str(SYSTEM_MESSAGES.get(error.code, error.message)))
-        return False
-    messages.success(request, done)
-    return True
-
-
 def _confirm_delete(
     request: HttpRequest,
     *,
@@ -154,7 +121,7 @@ def _confirm_delete(
     """GET asks for confirmation; POST runs ``delete`` through its service and redirects to
     ``success_url`` (or ``failure_url`` when the service refused, with its message)."""
     if request.method == "POST":
-        deleted = _run(request, delete, done)
+        deleted = perform(request, delete, done)
         return redirect(success_url if deleted else (failure_url or success_url))
     return render(
         request,

@@ -31,9 +31,9 @@ if TYPE_CHECKING:
     from provisioning.models import Account
 
 
+from portal.refusals import attempt
 from portal.system.common import (
     _account,
-    _attempt,
     _confirm_delete,
     _customer,
     _ensure,
@@ -117,7 +117,7 @@ def device_create(request: HttpRequest, pk: str) -> HttpResponse:
         subscribers=_device_subscribers(user, customer),
     )
     if request.method == "POST" and form.is_valid():
-        device = _attempt(
+        device = attempt(
             form,
             lambda: services.device_create(
                 customer=customer, acting_user=user, data=form.service_data()
@@ -149,7 +149,7 @@ def device_edit(request: HttpRequest, pk: str) -> HttpResponse:
         subscribers=_device_subscribers(user, customer, keep=device.subscriber_id),
     )
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.device_update(
                 device=device, acting_user=user, data=form.service_data()

@@ -2,7 +2,7 @@
 
 Field rules come from the models' validators; the rules of the system (limits, licenses, number
 ownership) stay in the services, whose ``ApplicationError`` is put beside the named field by
-:func:`apply_system_error` in the portal's words.
+``portal.refusals`` in the words of the one catalogue of messages (``provisioning.messages``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from portal.refusals import (
-    SYSTEM_MESSAGES,
-)
+from provisioning.messages import text_for
 from provisioning.models import (
     Device,
     DeviceModel,
@@ -193,13 +191,6 @@ class NumberBlockForm(forms.Form):
     first_extension = forms.IntegerField(label=_("erste Durchwahl"), min_value=0, initial=0)
     last_extension = forms.IntegerField(label=_("letzte Durchwahl"), min_value=0, initial=99)
 
-    # The same code means another thing here: the block overlaps numbers elsewhere.
-    service_messages = {
-        "number_taken": _(
-            "Der Block überschneidet sich mit Rufnummern, die bereits vergeben sind."
-        ),
-    }
-
     def __init__(self, *args: Any, trunks: QuerySet[Trunk] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if trunks is None:
@@ -218,7 +209,7 @@ class NumberBlockForm(forms.Form):
         data = super().clean() or {}
         first, last = data.get("first_extension"), data.get("last_extension")
         if first is not None and last is not None and last < first:
-            self.add_error("last_extension", SYSTEM_MESSAGES["invalid_range"])
+            self.add_error("last_extension", text_for("invalid_range"))
         return data
 
 

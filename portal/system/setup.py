@@ -38,10 +38,10 @@ if TYPE_CHECKING:
     from provisioning.models import Account
 
 
+from portal.refusals import attempt
 from portal.system.common import (
     SystemAccess,
     _account,
-    _attempt,
     _customer,
     _ensure,
     _form_response,
@@ -137,7 +137,7 @@ def setup_license(request: HttpRequest, pk: str) -> HttpResponse:
     form = _license_form(request, customer)
     if request.method == "POST" and form.is_valid():
         license_type = form.cleaned_data["license_type"]
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.customer_set_base_license(
                 customer=customer, license_type=license_type, acting_user=user
@@ -171,7 +171,7 @@ def _site_create_form(request: HttpRequest, customer: Customer) -> tuple[SiteFor
     )
     site = None
     if request.method == "POST" and form.is_valid():
-        site = _attempt(
+        site = attempt(
             form,
             lambda: services.site_create(
                 customer=customer,
@@ -216,7 +216,7 @@ def _trunk_create_form(request: HttpRequest, site: Site) -> tuple[TrunkForm, Tru
     )
     trunk = None
     if request.method == "POST" and form.is_valid():
-        trunk = _attempt(
+        trunk = attempt(
             form,
             lambda: services.trunk_create(
                 site=site,
@@ -305,7 +305,7 @@ def setup_numbers(request: HttpRequest, pk: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        block = _attempt(
+        block = attempt(
             form,
             lambda: services.number_block_create(
                 trunk=data["trunk"],
@@ -314,7 +314,6 @@ def setup_numbers(request: HttpRequest, pk: str) -> HttpResponse:
                 first_extension=data["first_extension"],
                 last_extension=data["last_extension"],
             ),
-            NumberBlockForm.service_messages,
         )
         if block is not None:
             messages.success(

@@ -40,9 +40,9 @@ if TYPE_CHECKING:
     from provisioning.models import Account
 
 
+from portal.refusals import attempt, perform
 from portal.system.common import (
     _account,
-    _attempt,
     _confirm_delete,
     _customer,
     _ensure,
@@ -53,7 +53,6 @@ from portal.system.common import (
     _owned,
     _page,
     _pending_notices,
-    _run,
     _site_of,
     _sites,
 )
@@ -202,7 +201,7 @@ def _user_create_form(
     form = _user_form(request, customer)
     subscriber = None
     if form.is_bound and form.is_valid():
-        subscriber = _attempt(
+        subscriber = attempt(
             form,
             lambda: services.user_create(
                 customer=customer, acting_user=user, data=form.service_data()
@@ -282,7 +281,7 @@ def user_edit(request: HttpRequest, pk: str) -> HttpResponse:
     customer = subscriber.customer
     form = _user_form(request, customer, instance=subscriber)
     if form.is_bound and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.user_update(
                 subscriber=subscriber, acting_user=user, data=form.service_data()
@@ -303,7 +302,7 @@ def _set_active(request: HttpRequest, pk: str, active: bool) -> HttpResponse:
     done = (_("%(name)s ist wieder aktiv.") if active else _("%(name)s ist deaktiviert.")) % {
         "name": subscriber.name
     }
-    _run(
+    perform(
         request,
         lambda: services.user_set_active(subscriber=subscriber, acting_user=user, active=active),
         done,
@@ -414,7 +413,7 @@ def user_import(request: HttpRequest, pk: str) -> HttpResponse:
     rows: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["file"]
-        report = _attempt(
+        report = attempt(
             form,
             lambda: services.users_import_csv(customer=customer, acting_user=user, text=text),
         )
@@ -493,7 +492,7 @@ def user_confirm_notice(request: HttpRequest, pk: str) -> HttpResponse:
     subscriber, access = _owned(request, Subscriber.objects.all(), pk)
     _ensure(access.may_manage)
     user = _account(request)
-    _run(
+    perform(
         request,
         lambda: services.user_confirm_emergency_notice(subscriber=subscriber, acting_user=user),
         _("Bestätigt: %(name)s wurde auf andere Wege für Notrufe hingewiesen.")
@@ -509,7 +508,7 @@ def user_invite(request: HttpRequest, pk: str) -> HttpResponse:
     subscriber, access = _owned(request, Subscriber.objects.all(), pk)
     _ensure(access.may_manage)
     user = _account(request)
-    _run(
+    perform(
         request,
         lambda: services.user_invite(subscriber=subscriber, acting_user=user),
         _("%(email)s hat einen Link zum Festlegen des Passworts erhalten.")

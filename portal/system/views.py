@@ -39,9 +39,9 @@ if TYPE_CHECKING:
     pass
 
 
+from portal.refusals import attempt
 from portal.system.common import (
     _account,
-    _attempt,
     _confirm_delete,
     _customer,
     _ensure,
@@ -145,7 +145,7 @@ def site_edit(request: HttpRequest, pk: str) -> HttpResponse:
     user = _account(request)
     form = SiteForm(request.POST if request.method == "POST" else None, instance=copy.copy(site))
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.site_update(site=site, acting_user=user, data=form.service_data()),
         )
@@ -208,7 +208,7 @@ def trunk_edit(request: HttpRequest, pk: str) -> HttpResponse:
         has_password=trunk.has_password,
     )
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: services.trunk_update(
                 trunk=trunk,
@@ -261,7 +261,7 @@ def block_create(request: HttpRequest, pk: str) -> HttpResponse:
     form = NumberBlockForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        block = _attempt(
+        block = attempt(
             form,
             lambda: services.number_block_create(
                 trunk=trunk,
@@ -270,7 +270,6 @@ def block_create(request: HttpRequest, pk: str) -> HttpResponse:
                 first_extension=data["first_extension"],
                 last_extension=data["last_extension"],
             ),
-            NumberBlockForm.service_messages,
         )
         if block is not None:
             messages.success(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.refusals import apply_service_error
+from portal.refusals import attempt
 from portal.shell.nav import (
     may_list_customers,
     may_list_resellers,
@@ -30,7 +30,6 @@ from portal.tenants.forms import (
 )
 from provisioning import services
 from provisioning.access import get_for_user, visible_customers, visible_resellers
-from provisioning.errors import ApplicationError
 from provisioning.models import Customer, CustomerState, Reseller
 from provisioning.permissions import (
     PermissionDeniedError,
@@ -115,15 +114,8 @@ def _save_customer(form: CustomerForm, save: Any) -> HttpResponse | None:
     """Run a customer service for a valid form; None (and errors on the form) when refused."""
     if not form.is_valid():
         return None
-    try:
-        customer = save(form)
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ApplicationError as error:
-        apply_service_error(form, error)
-        return None
-    except ValidationError as error:
-        form.add_error(None, error)
+    customer = attempt(form, lambda: save(form))
+    if customer is None:
         return None
     return redirect("portal:customer_detail", pk=customer.pk)
 
@@ -265,15 +257,8 @@ def _reseller_form(
         instance=copy.copy(reseller) if reseller else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.service_data())
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ApplicationError as error:
-            apply_service_error(form, error)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        saved = attempt(form, lambda: save(form.service_data()))
+        if saved is not None:
             messages.success(request, done)
             return redirect("portal:reseller_detail", pk=saved.pk)
     return render(

@@ -1,4 +1,5 @@
-"""One error body for every API error: ``{"error": code, "message": text, "fields": {...}}``."""
+"""One error body for every API error: ``{"error": code, "message": text, "fields": {...}}``,
+its texts in the language of the request (German unless ``Accept-Language`` asks for English)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from provisioning import messages as catalogue
 from provisioning.errors import ApplicationError
-
-NOT_FOUND_BODY = {"error": "not_found", "message": "Not found.", "fields": {}}
 
 
 def _flatten(detail: Any) -> dict[str, list[str]]:
@@ -41,9 +41,15 @@ def error_response(
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404 | exceptions.NotFound):
-        return Response(dict(NOT_FOUND_BODY), status=status.HTTP_404_NOT_FOUND)
+        # The same answer for a foreign, an unknown and a malformed id.
+        return error_response(
+            "not_found", str(exceptions.NotFound.default_detail), status.HTTP_404_NOT_FOUND
+        )
     if isinstance(exc, ApplicationError):
-        return error_response(exc.code, exc.message, exc.status, exc.fields)
+        # The rule's message in the request's language (German unless it asks for English).
+        return error_response(
+            exc.code, catalogue.message(exc), exc.status, catalogue.field_messages(exc)
+        )
     if isinstance(exc, DjangoValidationError):
         fields = _flatten(exc.message_dict) if hasattr(exc, "error_dict") else {}
         first = next(iter(fields.values()), exc.messages)[0] if fields else exc.messages[0]

@@ -42,7 +42,13 @@ def _holders(customer: Customer, extension: str) -> QuerySet[ExtensionClaim]:
 
 def _taken(claim: ExtensionClaim, field_name: str) -> ApplicationError:
     message = f"Extension {claim.extension} is used by {holder_label(claim)}."
-    return ApplicationError("extension_taken", message, fields={field_name: [message]}, status=409)
+    return ApplicationError(
+        "extension_taken",
+        message,
+        fields={field_name: [message]},
+        params={"extension": claim.extension},
+        status=409,
+    )
 
 
 def _own(kind: str, owner: Any) -> dict[str, Any]:

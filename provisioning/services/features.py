@@ -25,9 +25,13 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from telephony.entitlements import FEATURE_LABELS, MINIMUM_PACKAGE, Feature, Package, is_entitled
 from telephony.routing import Severity, find_loops
+from telephony.routing.texts import t as routing_t
+from telephony.text import join
 
 from .. import audit
 from ..access import require_same_customer, resolve_reference
@@ -105,7 +109,11 @@ def _entitled(subscriber: Subscriber, feature: Feature, field_name: str) -> None
             f"{FEATURE_LABELS[feature]} (needs {MINIMUM_PACKAGE[feature].label})."
         )
         raise ApplicationError(
-            "feature_not_in_package", message, fields={field_name: [message]}, status=409
+            "feature_not_in_package",
+            message,
+            fields={field_name: [message]},
+            params={"package": package.label, "features": FEATURE_LABELS[feature]},
+            status=409,
         )
 
 
@@ -193,10 +201,13 @@ def refuse_loops(customer: Customer) -> None:
     errors = [p for p in find_loops(build_snapshot(customer)) if p.severity is Severity.ERROR]
     if errors:
         cycles = "; ".join(p.message for p in errors)
+        # The loops themselves (the nodes and edges of each, without the problem's wording).
+        paths = join((p.message.params.get("cycle", p.message) for p in errors), "; ")
         raise ApplicationError(
             "configuration_loop",
             f"This change would make calls go round in a loop: {cycles}",
             fields={"non_field_errors": [cycles]},
+            params={"cycle": paths},
             status=409,
         )
 
@@ -210,6 +221,15 @@ def _record_fee(customer: Customer, fee_type: str, reference: Any, label: str) -
         reference=str(reference),
         label=label[:200],
     )
+
+
+# Where a target can be in use, for the message of ``target_in_use``.
+TARGET_USES: dict[str, Promise] = {
+    "hunt group overflow": _("Überlauf einer Sammelruf-Gruppe"),
+    "menu": _("Sprachmenü"),
+    "operator": _("Zentrale"),
+    "call forwarding": _("Weiterleitung"),
+}
 
 
 def _targets_referencing(customer: Customer, target: str) -> list[str]:
@@ -245,6 +265,7 @@ def _refuse_if_referenced(customer: Customer, target: str, what: str) -> None:
         raise ApplicationError(
             "target_in_use",
             f"This {what} is still a routing target ({', '.join(used)}). Change those first.",
+            params={"places": [TARGET_USES[use] for use in used]},
             status=409,
         )
 
@@ -272,11 +293,20 @@ def _check_members(group: HuntGroup, members: Sequence[Subscriber]) -> None:
         if member.site_id != group.site_id:
             message = f"{member.name} works at another site; members come from the group's site."
             raise ApplicationError(
-                "member_other_site", message, fields={"members": [message]}, status=409
+                "member_other_site",
+                message,
+                fields={"members": [message]},
+                params={"name": member.name},
+                status=409,
             )
         if member.pk in seen:
             message = f"{member.name} is listed twice."
-            raise ApplicationError("member_twice", message, fields={"members": [message]})
+            raise ApplicationError(
+                "member_twice",
+                message,
+                fields={"members": [message]},
+                params={"name": member.name},
+            )
         seen.add(member.pk)
         _entitled(member, Feature.HUNT_GROUP, "members")
 
@@ -309,6 +339,7 @@ def _save_group(group: HuntGroup) -> None:
             "name_taken",
             "A hunt group with this name exists.",
             fields={"name": ["A hunt group with this name exists."]},
+            params={"name": group.name},
             status=409,
         ) from None
 
@@ -319,6 +350,7 @@ def _group_name_free(customer: Customer, name: str, exclude: Any = None) -> None
             "name_taken",
             "A hunt group with this name exists.",
             fields={"name": ["A hunt group with this name exists."]},
+            params={"name": name},
             status=409,
         )
 
@@ -419,6 +451,7 @@ def hunt_group_member_set_login(
             "not_a_member",
             f"{subscriber.name} is not a member of {group.name}.",
             fields={"user": ["Not a member of this group."]},
+            params={"user": subscriber.name, "group": group.name},
             status=409,
         )
     audited_update(member, {"logged_in": logged_in}, actor=acting_user)
@@ -444,6 +477,7 @@ def _pickup_name_free(customer: Customer, name: str, exclude: Any = None) -> Non
             "name_taken",
             "A pickup group with this name exists.",
             fields={"name": ["A pickup group with this name exists."]},
+            params={"name": name},
             status=409,
         )
 
@@ -525,12 +559,14 @@ def _check_options(
                 "invalid_digit",
                 f"{digit!r} is not a key (0-9, * or #).",
                 fields={"options": [f"{digit!r} is not a key (0-9, * or #)."]},
+                params={"digit": digit},
             )
         if digit in seen:
             raise ApplicationError(
                 "digit_twice",
                 f"Key {digit} is used twice.",
                 fields={"options": [f"Key {digit} is used twice."]},
+                params={"digit": digit},
             )
         seen.add(digit)
         target = check_target(customer, str(option.get("target", "")), "options")
@@ -554,6 +590,7 @@ def _menu_name_free(customer: Customer, name: str, exclude: Any = None) -> None:
             "name_taken",
             "A menu with this name exists.",
             fields={"name": ["A menu with this name exists."]},
+            params={"name": name},
             status=409,
         )
 
@@ -637,7 +674,10 @@ def ivr_menu_delete(*, menu: IvrMenu, acting_user: Account) -> None:
     _refuse_if_referenced(menu.customer, f"ivr:{menu.pk}", "menu")
     if OperatorSettings.objects.filter(ivr_menu=menu).exists():
         raise ApplicationError(
-            "target_in_use", "This menu is the operator's menu. Change that first.", status=409
+            "target_in_use",
+            "This menu is the operator's menu. Change that first.",
+            params={"places": [TARGET_USES["operator"]]},
+            status=409,
         )
     audited_delete(menu, actor=acting_user)
 
@@ -782,6 +822,12 @@ def operator_set_mode(*, customer: Customer, acting_user: Account, mode: str) ->
 # Forwarding (FEA-8), voicemail (FEA-9) --------------------------------------------------------
 
 FORWARDING_FIELDS = frozenset({"always", "on_busy", "on_no_answer", "no_answer_seconds"})
+# The loop edge of each forwarding field (``telephony.routing.texts``).
+FORWARDING_EDGES = {
+    "always": "edge_always",
+    "on_busy": "edge_busy",
+    "on_no_answer": "edge_no_answer",
+}
 
 
 @transaction.atomic
@@ -797,10 +843,13 @@ def forwarding_update(
         if name in fields:
             fields[name] = check_target(customer, fields[name], name)
             if fields[name] in (f"user:{subscriber.pk}",):
+                user = routing_t("user", extension=subscriber.extension)
+                edge = routing_t(FORWARDING_EDGES[name])
                 raise ApplicationError(
                     "configuration_loop",
                     "A user cannot forward to themself.",
                     fields={name: ["A user cannot forward to themself."]},
+                    params={"cycle": join((user, routing_t("edge", edge=edge, node=user)), "")},
                     status=409,
                 )
     if any(fields.get(n) for n in ("always", "on_busy", "on_no_answer")):

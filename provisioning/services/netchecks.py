@@ -24,9 +24,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from telephony.netcheck import texts as netcheck_texts
 from telephony.netcheck import verdict as netcheck_verdict
 from telephony.netcheck.ports import NET2_ALL
 from telephony.netcheck.result import NetcheckResult, PortCheck, Thresholds, Verdict
+from telephony.text import join
 
 from .. import audit
 from ..models import (
@@ -129,16 +131,25 @@ def ports_verdict(ports: list[PortCheck]) -> Verdict:
             None,
             0,
             "ports",
-            "port matrix not checked (run the probe with --check-ports)",
+            netcheck_texts.t("net_ports_unchecked"),
         )
     by_key = {(p.protocol, p.port): p for p in ports}
     required = required_port_samples()
     blocked = [
-        f"{p.protocol.upper()} {p.port} ({p.status})"
+        netcheck_texts.t(
+            "net_port_status",
+            protocol=p.protocol.upper(),
+            port=p.port,
+            status=netcheck_texts.port_status(p.status),
+        )
         for key in required
         if (p := by_key.get(key)) is not None and p.status != PORT_OPEN
     ]
-    missing = [f"{proto.upper()} {port}" for proto, port in required if (proto, port) not in by_key]
+    missing = [
+        netcheck_texts.t("net_port", protocol=proto.upper(), port=port)
+        for proto, port in required
+        if (proto, port) not in by_key
+    ]
     if blocked:
         return Verdict(
             "ports",
@@ -146,7 +157,7 @@ def ports_verdict(ports: list[PortCheck]) -> Verdict:
             float(len(blocked)),
             0,
             "ports",
-            "blocked: " + ", ".join(blocked),
+            netcheck_texts.t("net_ports_blocked", ports=join(blocked, ", ")),
         )
     if missing:
         return Verdict(
@@ -155,10 +166,10 @@ def ports_verdict(ports: list[PortCheck]) -> Verdict:
             0.0,
             0,
             "ports",
-            "not checked: " + ", ".join(missing),
+            netcheck_texts.t("net_ports_missing", ports=join(missing, ", ")),
         )
     return Verdict(
-        "ports", netcheck_verdict.PASS, 0.0, 0, "ports", "every required NET-2 port is open"
+        "ports", netcheck_verdict.PASS, 0.0, 0, "ports", netcheck_texts.t("net_ports_open")
     )
 
 

@@ -91,6 +91,7 @@ def site_create(
             "site_name_taken",
             "This customer already has a site with this name.",
             fields={"name": ["This customer already has a site with this name."]},
+            params={"name": fields.get("name")},
             status=409,
         )
     needs_license = Site.objects.filter(customer=customer).exists()
@@ -127,6 +128,7 @@ def site_update(*, site: Site, acting_user: Account, data: Mapping[str, Any]) ->
             "site_name_taken",
             "This customer already has a site with this name.",
             fields={"name": ["This customer already has a site with this name."]},
+            params={"name": name},
             status=409,
         )
     audited_update(site, fields, actor=acting_user)
@@ -356,11 +358,13 @@ def number_block_create(
         except IntegrityError:
             taken = list(
                 PhoneNumber.objects.filter(e164__in=e164s).values_list("e164", flat=True)[:5]
-            ) or ["(a concurrent request)"]
+            )
     raise ApplicationError(
         "number_taken",
-        "These numbers already belong to a block: " + ", ".join(taken),
+        "These numbers already belong to a block: "
+        + (", ".join(taken) or "(a concurrent request)"),
         fields={"base_number": ["The block overlaps numbers already on the platform."]},
+        params={"numbers": taken or [f"{e164s[0]}–{e164s[-1]}"]},
         status=409,
     )
 
@@ -419,6 +423,7 @@ def _check_entitlements(subscriber: Subscriber) -> None:
             "feature_not_in_package",
             f"{package.label} does not include: {names}.",
             fields={"package": [f"{package.label} does not include: {names}."]},
+            params={"package": package.label, "features": names},
         )
 
 
@@ -457,6 +462,7 @@ def _number_for(
             "number_taken",
             f"{number.e164} is already assigned.",
             fields={field_name: [f"{number.e164} is already assigned."]},
+            params={"numbers": number.e164},
             status=409,
         )
     refuse_taken_extension(
@@ -498,6 +504,7 @@ def _save_subscriber(subscriber: Subscriber) -> None:
             "number_taken",
             "This number was just assigned to someone else.",
             fields={"extension": ["This number was just assigned to someone else."]},
+            params={"numbers": subscriber.number.e164 if subscriber.number_id else ""},
             status=409,
         ) from None
 
@@ -594,6 +601,7 @@ def user_update(
             f"{Package(new_package).label} does not include features this user uses: {names}. "
             "Switch them off first.",
             fields={"package": [f"Still in use: {names}."]},
+            params={"features": names},
             status=409,
         )
     _check_entitlements(subscriber)

@@ -100,6 +100,7 @@ def customer_create(
             "customer_name_taken",
             "This reseller already has a customer with this company name.",
             fields={"company_name": ["This reseller already has a customer with this name."]},
+            params={"name": fields.get("company_name")},
             status=409,
         )
     return audited_create(Customer(reseller=reseller, **fields), actor=acting_user)
@@ -121,6 +122,7 @@ def customer_update(
             "customer_name_taken",
             "This reseller already has a customer with this company name.",
             fields={"company_name": ["This reseller already has a customer with this name."]},
+            params={"name": name},
             status=409,
         )
     audited_update(customer, fields, actor=acting_user)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 
+from telephony.text import Text, join
+
 from .metrics import Z95_ONE_SIDED, packets_needed, wilson_interval
 from .result import JitterSummary, LossEstimate, Stat, Thresholds, Verdict
+from .texts import ENGLISH, t
 
 PASS = "pass"
 FAIL = "fail"
@@ -27,11 +30,16 @@ def loss_estimate(sent: int, lost: int) -> LossEstimate:
     )
 
 
-def _duration_text(packets: int, pps: float) -> str:
+def _duration_text(packets: int, pps: float) -> Text:
     seconds = packets / pps
     if seconds < 120:
-        return f"{math.ceil(seconds)} s"
-    return f"{math.ceil(seconds / 60)} min"
+        return t("net_seconds", count=math.ceil(seconds))
+    return t("net_minutes", count=math.ceil(seconds / 60))
+
+
+def _direction(name: str) -> str:
+    code = f"net_{name}"
+    return t(code) if code in ENGLISH else name
 
 
 def loss_verdict(
@@ -40,14 +48,14 @@ def loss_verdict(
     """Loss must be below the threshold with one-sided 95 % confidence, in every direction."""
     thr = thresholds.loss_percent / 100.0
     statuses: list[str] = []
-    parts: list[str] = []
+    parts: list[Text] = []
     needed: int | None = None
     worst = 0.0
     for name, est in directions.items():
         worst = max(worst, est.percent)
         if est.sent == 0:
             statuses.append(INCONCLUSIVE)
-            parts.append(f"{name}: no packets")
+            parts.append(t("net_no_packets", direction=_direction(name)))
             continue
         low, high = wilson_interval(est.lost, est.sent, Z95_ONE_SIDED)
         if high < thr:
@@ -60,21 +68,30 @@ def loss_verdict(
             if n is not None:
                 needed = max(needed or 0, n)
         parts.append(
-            f"{name} {est.percent:.2f} % of {est.sent} "
-            f"(95 % CI {est.ci95_low_percent:.2f}-{est.ci95_high_percent:.2f} %)"
+            t(
+                "net_loss_direction",
+                direction=_direction(name),
+                percent=est.percent,
+                sent=est.sent,
+                low=est.ci95_low_percent,
+                high=est.ci95_high_percent,
+            )
         )
     status = _combine(statuses)
-    detail = "; ".join(parts)
     if status == INCONCLUSIVE:
         if needed is not None:
-            detail += (
-                f"; too few packets for a decision near {thresholds.loss_percent:g} %: "
-                f"measure at least {needed} packets per direction "
-                f"(about {_duration_text(needed, packets_per_second)} at "
-                f"{packets_per_second:g} packets/s)"
+            parts.append(
+                t(
+                    "net_loss_too_few",
+                    threshold=thresholds.loss_percent,
+                    packets=needed,
+                    duration=_duration_text(needed, packets_per_second),
+                    rate=packets_per_second,
+                )
             )
         else:
-            detail += "; observed loss is at the threshold, no measurement length can decide"
+            parts.append(t("net_loss_undecidable"))
+    detail = join(parts, "; ")
     return Verdict(
         metric="packet_loss",
         status=status,
@@ -99,30 +116,25 @@ def delay_verdict(
             measured=worst,
             threshold=thr,
             unit="ms",
-            detail=f"mean one-way delay upstream {upstream.mean:.2f} ms, "
-            f"downstream {downstream.mean:.2f} ms",
+            detail=t("net_delay", up=upstream.mean, down=downstream.mean),
         )
     if rtt is None:
-        return Verdict("one_way_delay", INCONCLUSIVE, None, thr, "ms", "no replies received")
+        return Verdict("one_way_delay", INCONCLUSIVE, None, thr, "ms", t("net_no_replies"))
     # Each direction is positive and both add up to the RTT: RTT <= thr proves both
     # directions <= thr; RTT > 2*thr proves at least one direction > thr.
     if rtt.mean <= thr:
-        status, why = PASS, "round trip already within the one-way limit"
+        status, why = PASS, t("net_rtt_within")
     elif rtt.mean > 2 * thr:
-        status, why = FAIL, "round trip exceeds twice the one-way limit"
+        status, why = FAIL, t("net_rtt_exceeds")
     else:
-        status, why = (
-            INCONCLUSIVE,
-            "one-way delay not measurable without synchronised clocks; round trip is between "
-            "one and two times the limit",
-        )
+        status, why = INCONCLUSIVE, t("net_rtt_between")
     return Verdict(
         metric="one_way_delay",
         status=status,
         measured=None,
         threshold=thr,
         unit="ms",
-        detail=f"RTT only: mean RTT {rtt.mean:.2f} ms; {why}",
+        detail=t("net_rtt_only", rtt=rtt.mean, why=why),
     )
 
 
@@ -140,7 +152,7 @@ def jitter_verdict(
             None,
             thr,
             "ms",
-            f"fewer than {MIN_JITTER_SAMPLES} packets received per direction",
+            t("net_jitter_few", count=MIN_JITTER_SAMPLES),
         )
     worst = max(upstream.mean, downstream.mean)
     return Verdict(
@@ -149,8 +161,7 @@ def jitter_verdict(
         measured=worst,
         threshold=thr,
         unit="ms",
-        detail=f"RFC 3550 mean jitter upstream {upstream.mean:.2f} ms, "
-        f"downstream {downstream.mean:.2f} ms",
+        detail=t("net_jitter", up=upstream.mean, down=downstream.mean),
     )
 
 

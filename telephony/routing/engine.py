@@ -17,6 +17,8 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from telephony.text import Text, join
+
 from .model import (
     Call,
     ClientKind,
@@ -54,6 +56,7 @@ from .plan import (
     Voicemail,
 )
 from .schedule import ServiceDecision, service_at
+from .texts import t
 
 __all__ = ["MAX_DEPTH", "MAX_NODE_VISITS", "build_plan", "plan_transfer"]
 
@@ -71,13 +74,13 @@ class _Path:
     """Where we are in the configuration while building a plan."""
 
     auto_keys: tuple[NodeKey, ...] = ()  # nodes since the last key press
-    auto_labels: tuple[str, ...] = ()
+    auto_labels: tuple[Text, ...] = ()
     menus: frozenset[tuple[str, bool]] = frozenset()  # menus on the whole path
     depth: int = 0
     operator: bool = False  # the operator entry is on this path
     transfer: bool = False  # an unanswered call returns to the operator
 
-    def enter(self, key: NodeKey, label: str) -> _Path:
+    def enter(self, key: NodeKey, label: Text) -> _Path:
         return replace(
             self,
             auto_keys=(*self.auto_keys, key),
@@ -85,9 +88,9 @@ class _Path:
             depth=self.depth + 1,
         )
 
-    def cycle(self, key: NodeKey, label: str) -> str:
+    def cycle(self, key: NodeKey, label: Text) -> Text:
         start = self.auto_keys.index(key)
-        return " → ".join((*self.auto_labels[start:], label))
+        return join((*self.auto_labels[start:], label), " → ")
 
 
 @dataclass
@@ -112,16 +115,13 @@ class _Builder:
             self._service = service_at(self.snapshot.operator, self.now)
         return self._service
 
-    def _guard(self, path: _Path, key: NodeKey, label: str) -> Reject | None:
+    def _guard(self, path: _Path, key: NodeKey, label: Text) -> Reject | None:
         """Loop and size checks before entering a node."""
         if key in path.auto_keys:
-            return Reject(RejectCause.LOOP, f"routing loop: {path.cycle(key, label)}: call ends")
+            return Reject(RejectCause.LOOP, t("routing_loop", cycle=path.cycle(key, label)))
         self.visits += 1
         if path.depth >= MAX_DEPTH or self.visits > MAX_NODE_VISITS:
-            return Reject(
-                RejectCause.TOO_COMPLEX,
-                f"routing too deep or too large at {label}: call ends",
-            )
+            return Reject(RejectCause.TOO_COMPLEX, t("too_complex", node=label))
         return None
 
     def _site_for_trunk(self, site_id: str | None) -> Site | None:
@@ -137,9 +137,9 @@ class _Builder:
         )
         return [Endpoint(EndpointKind.DEVICE, d, user.id) for d in device_ids]
 
-    def _clients_of(self, user: User) -> tuple[list[Endpoint], list[str]]:
+    def _clients_of(self, user: User) -> tuple[list[Endpoint], list[Text]]:
         endpoints: list[Endpoint] = []
-        skipped: list[str] = []
+        skipped: list[Text] = []
         for kind in ClientKind:
             if (user.id, kind) not in self.state.online_clients:
                 continue
@@ -147,28 +147,36 @@ class _Builder:
                 endpoints.append(Endpoint(EndpointKind.CLIENT, kind.value, user.id))
             else:
                 skipped.append(
-                    f"{kind.value.replace('_', ' ')} of {user.label()} skipped: "
-                    f"{user.package.label} does not include it "
-                    f"(needs {minimum_package(kind.feature).label})"
+                    t(
+                        "client_skipped",
+                        client=t(f"client_{kind.value}"),
+                        user=user.label(),
+                        package=user.package.label,
+                        minimum=minimum_package(kind.feature).label,
+                    )
                 )
         return endpoints, skipped
 
     def _pickup_hint(self, user: User) -> str:
         names = [f"'{g.name}'" for g in self.snapshot.pickup_groups if user.id in g.member_ids]
-        return f" (pickup group {', '.join(names)} can pick up)" if names else ""
+        return t("pickup_hint", groups=", ".join(names)) if names else ""
 
     def _voicemail_check(self, user: User) -> tuple[bool, Note | None]:
         if not user.voicemail_enabled:
             return False, None
         if not is_entitled(user.package, Feature.VOICEMAIL):
             return False, Note(
-                f"voicemail of {user.label()} skipped: {user.package.label} does not include "
-                f"voicemail (needs {minimum_package(Feature.VOICEMAIL).label})"
+                t(
+                    "voicemail_skipped",
+                    user=user.label(),
+                    package=user.package.label,
+                    minimum=minimum_package(Feature.VOICEMAIL).label,
+                )
             )
         return True, None
 
     @staticmethod
-    def _ring(endpoints: list[Endpoint], seconds: int, reason: str) -> Step:
+    def _ring(endpoints: list[Endpoint], seconds: int, reason: Text) -> Step:
         if len(endpoints) == 1:
             return RingOne(endpoints[0], seconds, reason)
         return RingParallel(tuple(endpoints), seconds, reason)
@@ -179,7 +187,7 @@ class _Builder:
         if not why or not steps:
             return steps
         first = steps[0]
-        reason = why if first.reason in why else f"{why}; {first.reason}"
+        reason = why if first.reason in why else join((why, first.reason), "; ")
         return [replace(first, reason=reason), *steps[1:]]
 
     # ------------------------------------------------------------------ dispatch
@@ -203,7 +211,9 @@ class _Builder:
         kind = resolved.kind
         if kind is TargetKind.EXTENSION:
             steps: list[Step] = [
-                Reject(RejectCause.UNKNOWN_NUMBER, f"extension {resolved.ref} is not assigned")
+                Reject(
+                    RejectCause.UNKNOWN_NUMBER, t("extension_unassigned", extension=resolved.ref)
+                )
             ]
         elif kind is TargetKind.USER and operator_station:
             steps = self._operator_user(resolved.ref, path)
@@ -220,7 +230,7 @@ class _Builder:
         elif kind is TargetKind.EXTERNAL:
             steps = self._external(resolved.ref, path, site_id)
         else:
-            steps = [Reject(RejectCause.UNAVAILABLE, "configured to disconnect")]
+            steps = [Reject(RejectCause.UNAVAILABLE, t("disconnect"))]
         return self._why(steps, why)
 
     # ------------------------------------------------------------------ users
@@ -228,7 +238,7 @@ class _Builder:
     def _user(self, user_id: str, path: _Path) -> list[Step]:
         user = self.directory.users.get(user_id)
         if user is None:
-            return [Reject(RejectCause.UNKNOWN_NUMBER, f"user {user_id} does not exist")]
+            return [Reject(RejectCause.UNKNOWN_NUMBER, t("user_missing", user=user_id))]
         label = user.label()
         rejected = self._guard(path, ("user", user.id, path.operator), label)
         if rejected:
@@ -240,7 +250,7 @@ class _Builder:
             return self.route(
                 fw.always,
                 path,
-                f"{label} forwards all calls to {self.directory.target_label(fw.always)}",
+                t("forwards_always", user=label, target=self.directory.target_label(fw.always)),
                 site_id=user.site_id,
             )
 
@@ -249,30 +259,38 @@ class _Builder:
         notes: list[Step] = [Note(text) for text in skipped]
         if not devices and not clients:
             if path.transfer:
-                return notes + self._recall(path, f"{label} is logged out")
+                return notes + self._recall(path, t("logged_out", user=label))
             fallback = fw.on_no_answer or fw.on_busy
             if fallback is not None:
                 return notes + self.route(
                     fallback,
                     path,
-                    f"{label} is logged out: forwarding to {self.directory.target_label(fallback)}",
+                    t(
+                        "forwarding",
+                        situation=t("logged_out", user=label),
+                        target=self.directory.target_label(fallback),
+                    ),
                     site_id=user.site_id,
                 )
             return notes + self.route(
-                Target.operator(), path, f"{label} is logged out and has no forwarding: to operator"
+                Target.operator(), path, t("logged_out_to_operator", user=label)
             )
 
         if user.id in self.state.busy_users:
             if path.transfer:
-                return notes + self._recall(path, f"{label} is busy")
+                return notes + self._recall(path, t("busy", user=label))
             if fw.on_busy is not None:
                 return notes + self.route(
                     fw.on_busy,
                     path,
-                    f"{label} is busy: forwarding to {self.directory.target_label(fw.on_busy)}",
+                    t(
+                        "forwarding",
+                        situation=t("busy", user=label),
+                        target=self.directory.target_label(fw.on_busy),
+                    ),
                     site_id=user.site_id,
                 )
-            return notes + self._voicemail_or_end(user, f"{label} is busy", RejectCause.BUSY)
+            return notes + self._voicemail_or_end(user, t("busy", user=label), RejectCause.BUSY)
 
         endpoints = devices + clients
         if user.mobility_number:
@@ -282,8 +300,12 @@ class _Builder:
             else:
                 notes.append(
                     Note(
-                        f"mobility of {label} skipped: {user.package.label} does not include "
-                        f"mobility (needs {minimum_package(Feature.MOBILITY).label})"
+                        t(
+                            "mobility_skipped",
+                            user=label,
+                            package=user.package.label,
+                            minimum=minimum_package(Feature.MOBILITY).label,
+                        )
                     )
                 )
         seconds = (
@@ -292,60 +314,57 @@ class _Builder:
             else fw.no_answer_seconds
         )
         ring = self._ring(
-            endpoints, seconds, f"ring {label} ({user.name}){self._pickup_hint(user)}"
+            endpoints,
+            seconds,
+            t("ring_user", user=label, name=user.name, pickup=self._pickup_hint(user)),
         )
         steps: list[Step] = [*notes, ring]
-        not_answered = f"no answer from {label} after {seconds} s"
+        not_answered = t("no_answer", user=label, seconds=seconds)
         if path.transfer:
             return steps + self._recall(
-                path, f"transfer to {label} not answered within {seconds} s"
+                path, t("transfer_not_answered", target=label, seconds=seconds)
             )
         if fw.on_no_answer is not None:
             return steps + self.route(
                 fw.on_no_answer,
                 path,
-                f"{not_answered}: forwarding to {self.directory.target_label(fw.on_no_answer)}",
+                t(
+                    "forwarding",
+                    situation=not_answered,
+                    target=self.directory.target_label(fw.on_no_answer),
+                ),
                 site_id=user.site_id,
             )
         return steps + self._voicemail_or_end(user, not_answered, RejectCause.NOT_ANSWERED)
 
-    def _voicemail_or_end(self, user: User, situation: str, cause: RejectCause) -> list[Step]:
+    def _voicemail_or_end(self, user: User, situation: Text, cause: RejectCause) -> list[Step]:
         allowed, note = self._voicemail_check(user)
         if allowed:
-            return [Voicemail(user.id, f"{situation}: voicemail of {user.label()}")]
+            return [Voicemail(user.id, t("to_voicemail", situation=situation, user=user.label()))]
         steps: list[Step] = [note] if note else []
-        return [*steps, Reject(cause, f"{situation} and no voicemail: call ends")]
+        return [*steps, Reject(cause, t("no_voicemail", situation=situation))]
 
     def _voicemail_target(self, user_id: str) -> list[Step]:
         user = self.directory.users.get(user_id)
         if user is None:
-            return [Reject(RejectCause.UNKNOWN_NUMBER, f"voicemail owner {user_id} does not exist")]
+            return [Reject(RejectCause.UNKNOWN_NUMBER, t("voicemail_owner_missing", user=user_id))]
         allowed, note = self._voicemail_check(user)
         if allowed:
-            return [Voicemail(user.id, f"voicemail of {user.label()}")]
+            return [Voicemail(user.id, t("voicemail_of", user=user.label()))]
         if note is not None:
-            return [note, Reject(RejectCause.NOT_ENTITLED, "voicemail not available: call ends")]
-        return [
-            Reject(
-                RejectCause.UNAVAILABLE,
-                f"voicemail of {user.label()} is not enabled: call ends",
-            )
-        ]
+            return [note, Reject(RejectCause.NOT_ENTITLED, t("voicemail_unavailable"))]
+        return [Reject(RejectCause.UNAVAILABLE, t("voicemail_disabled", user=user.label()))]
 
     def _operator_user(self, user_id: str, path: _Path) -> list[Step]:
         """The operator station is a user: ring their endpoints, ignore their forwarding."""
         user = self.directory.users.get(user_id)
         if user is None:
-            return [Reject(RejectCause.UNKNOWN_NUMBER, f"operator user {user_id} does not exist")]
+            return [Reject(RejectCause.UNKNOWN_NUMBER, t("operator_user_missing", user=user_id))]
         label = user.label()
         rejected = self._guard(path, ("operator-user", user.id, True), label)
         if rejected:
             return [rejected]
-        ignored = (
-            " (calls to the operator ignore the individual forwarding)"
-            if user.forwarding.is_set
-            else ""
-        )
+        ignored = t("forwarding_ignored") if user.forwarding.is_set else ""
         clients, skipped = self._clients_of(user)
         endpoints = self._devices_of(user) + clients
         notes: list[Step] = [Note(text) for text in skipped]
@@ -354,18 +373,25 @@ class _Builder:
                 *notes,
                 Reject(
                     RejectCause.UNAVAILABLE,
-                    f"operator {label} has no device logged in{ignored}: call ends",
+                    t("operator_no_device", user=label, ignored=ignored),
                 ),
             ]
         if user.id in self.state.busy_users:
-            return [*notes, Reject(RejectCause.BUSY, f"operator {label} is busy{ignored}")]
+            return [
+                *notes,
+                Reject(RejectCause.BUSY, t("operator_busy", user=label, ignored=ignored)),
+            ]
         seconds = self.snapshot.operator.ring_seconds
         return [
             *notes,
-            self._ring(endpoints, seconds, f"ring operator {label} ({user.name}){ignored}"),
+            self._ring(
+                endpoints,
+                seconds,
+                t("ring_operator", user=label, name=user.name, ignored=ignored),
+            ),
             Reject(
                 RejectCause.NOT_ANSWERED,
-                f"operator {label} did not answer within {seconds} s: call ends",
+                t("operator_no_answer", user=label, seconds=seconds),
             ),
         ]
 
@@ -374,7 +400,7 @@ class _Builder:
     def _group(self, group_id: str, path: _Path) -> list[Step]:
         group = self.directory.groups.get(group_id)
         if group is None:
-            return [Reject(RejectCause.UNKNOWN_NUMBER, f"hunt group {group_id} does not exist")]
+            return [Reject(RejectCause.UNKNOWN_NUMBER, t("group_missing", group=group_id))]
         label = group.label()
         rejected = self._guard(path, ("group", group.id, path.operator), label)
         if rejected:
@@ -384,9 +410,9 @@ class _Builder:
         available, skipped = self._available_members(group)
         steps: list[Step] = []
         if skipped:
-            steps.append(Note(f"{label}: skipped {'; '.join(skipped)}"))
+            steps.append(Note(t("group_skipped", group=label, members=join(skipped, "; "))))
         if not available:
-            return steps + self._after_group(group, path, f"no member of {label} is available")
+            return steps + self._after_group(group, path, t("group_none_available", group=label))
 
         seconds = group.ring_seconds
         if group.strategy is HuntStrategy.PARALLEL:
@@ -395,20 +421,22 @@ class _Builder:
                 self._ring(
                     all_endpoints,
                     seconds,
-                    f"{label} (parallel): all {len(available)} available members ring",
+                    t("group_parallel", group=label, count=len(available)),
                 )
             )
         elif group.strategy is HuntStrategy.LONGEST_IDLE:
             steps += self._longest_idle(group, available)
         else:
             steps += self._round_robin(group, available)
-        return steps + self._after_group(group, path, f"{label} not answered within {seconds} s")
+        return steps + self._after_group(
+            group, path, t("group_not_answered", group=label, seconds=seconds)
+        )
 
     def _available_members(
         self, group: HuntGroup
-    ) -> tuple[list[tuple[User, list[Endpoint]]], list[str]]:
+    ) -> tuple[list[tuple[User, list[Endpoint]]], list[Text]]:
         available: list[tuple[User, list[Endpoint]]] = []
-        skipped: list[str] = []
+        skipped: list[Text] = []
         seen: set[str] = set()
         for user_id in group.member_ids:
             if user_id in seen:
@@ -416,22 +444,22 @@ class _Builder:
             seen.add(user_id)
             user = self.directory.users.get(user_id)
             if user is None:
-                skipped.append(f"unknown user {user_id}")
+                skipped.append(t("member_unknown", user=user_id))
                 continue
             label = user.label()
             if user.site_id != group.site_id:
-                skipped.append(f"{label} (belongs to another site)")
+                skipped.append(t("member_other_site", user=label))
             elif (group.id, user.id) not in self.state.group_logins:
-                skipped.append(f"{label} (logged out of the group)")
+                skipped.append(t("member_logged_out", user=label))
             elif user.id in self.state.busy_users:
-                skipped.append(f"{label} (busy)")
+                skipped.append(t("member_busy", user=label))
             else:
                 clients, _ = self._clients_of(user)
                 endpoints = self._devices_of(user) + clients
                 if endpoints:
                     available.append((user, endpoints))
                 else:
-                    skipped.append(f"{label} (no device logged in)")
+                    skipped.append(t("member_no_device", user=label))
         return available, skipped
 
     def _longest_idle(
@@ -454,13 +482,13 @@ class _Builder:
             if seconds <= 0:
                 break
             ended = self.state.last_call_end.get(user.id)
-            since = f"last call ended {ended:%Y-%m-%d %H:%M}" if ended else "no call yet"
-            who = "is idle longest" if position == 0 else "is next longest idle"
+            since = t("last_call_ended", at=ended) if ended else t("no_call_yet")
+            code = "longest_idle_first" if position == 0 else "longest_idle_next"
             steps.append(
                 self._ring(
                     endpoints,
                     seconds,
-                    f"{group.label()} (longest idle): {user.label()} {who} ({since})",
+                    t(code, group=group.label(), user=user.label(), since=since),
                 )
             )
             remaining -= seconds
@@ -469,12 +497,14 @@ class _Builder:
     def _round_robin(
         self, group: HuntGroup, available: list[tuple[User, list[Endpoint]]]
     ) -> list[Step]:
-        label = f"{group.label()} (round robin)"
+        label = group.label()
         if len(available) == 1:
             user, endpoints = available[0]
             return [
                 self._ring(
-                    endpoints, group.ring_seconds, f"{label}: {user.label()} is the only member"
+                    endpoints,
+                    group.ring_seconds,
+                    t("round_robin_only", group=label, user=user.label()),
                 )
             ]
         first_user, first_endpoints = self.rng.choice(available)
@@ -483,7 +513,7 @@ class _Builder:
             self._ring(
                 first_endpoints,
                 first_seconds,
-                f"{label}: {first_user.label()} was drawn at random and rings first",
+                t("round_robin_first", group=label, user=first_user.label()),
             )
         ]
         rest = group.ring_seconds - first_seconds
@@ -493,47 +523,48 @@ class _Builder:
                 self._ring(
                     others,
                     rest,
-                    f"{label}: not answered by {first_user.label()}, "
-                    f"all {len(available) - 1} other members ring",
+                    t(
+                        "round_robin_others",
+                        group=label,
+                        user=first_user.label(),
+                        count=len(available) - 1,
+                    ),
                 )
             )
         else:
-            steps.append(
-                Note(f"{label}: group timeout used up by the first member; others do not ring")
-            )
+            steps.append(Note(t("round_robin_timeout", group=label)))
         return steps
 
-    def _after_group(self, group: HuntGroup, path: _Path, situation: str) -> list[Step]:
+    def _after_group(self, group: HuntGroup, path: _Path, situation: Text) -> list[Step]:
         if path.transfer:
             return self._recall(path, situation)
         if group.overflow is not None:
             return self.route(
                 group.overflow,
                 path,
-                f"{situation}: overflow to {self.directory.target_label(group.overflow)}",
+                t(
+                    "overflow",
+                    situation=situation,
+                    target=self.directory.target_label(group.overflow),
+                ),
                 site_id=group.site_id,
             )
-        return [Reject(RejectCause.NOT_ANSWERED, f"{situation} and has no overflow: call ends")]
+        return [Reject(RejectCause.NOT_ANSWERED, t("no_overflow", situation=situation))]
 
     # ------------------------------------------------------------------ menus
 
     def _menu(self, menu_id: str, path: _Path) -> list[Step]:
         menu = self.directory.menus.get(menu_id)
         if menu is None:
-            return [Reject(RejectCause.UNKNOWN_NUMBER, f"menu {menu_id} does not exist")]
+            return [Reject(RejectCause.UNKNOWN_NUMBER, t("menu_missing", menu=menu_id))]
         label = menu.label()
         key: NodeKey = ("menu", menu.id, path.operator)
         if key in path.auto_keys:
-            return [
-                Reject(
-                    RejectCause.LOOP,
-                    f"menu loop without caller input: {path.cycle(key, label)}: call ends",
-                )
-            ]
+            return [Reject(RejectCause.LOOP, t("menu_loop", cycle=path.cycle(key, label)))]
         if (menu.id, path.operator) in path.menus:
-            return [GoToMenu(menu.id, menu.name, f"back to {label}")]
+            return [GoToMenu(menu.id, menu.name, t("menu_back", menu=label))]
         if (menu.id, path.operator) in self.expanded_menus:
-            return [GoToMenu(menu.id, menu.name, f"continue in {label} (expanded above)")]
+            return [GoToMenu(menu.id, menu.name, t("menu_continue", menu=label))]
         rejected = self._guard(path, key, label)
         if rejected:
             return [rejected]
@@ -552,23 +583,25 @@ class _Builder:
             if option.digit in seen:
                 continue
             seen.add(option.digit)
-            steps = self.route(option.target, after_key, f"caller pressed {option.digit}")
+            steps = self.route(option.target, after_key, t("pressed", digit=option.digit))
             branches.append(IvrBranch(BranchKind.DIGIT, tuple(steps), option.digit))
         plays = menu.repeat_count + 1
         for kind, fallback, what in (
-            (BranchKind.TIMEOUT, menu.on_timeout, "no input"),
-            (BranchKind.INVALID, menu.on_invalid, "invalid input"),
+            (BranchKind.TIMEOUT, menu.on_timeout, t("no_input")),
+            (BranchKind.INVALID, menu.on_invalid, t("invalid_input")),
         ):
-            situation = f"{what} after {plays} plays"
+            situation = t("after_plays", what=what, plays=plays)
             if fallback is None:
-                steps = [
-                    Reject(RejectCause.UNAVAILABLE, f"{situation} and no target set: call ends")
-                ]
+                steps = [Reject(RejectCause.UNAVAILABLE, t("menu_no_target", situation=situation))]
             else:
                 steps = self.route(
                     fallback,
                     path,
-                    f"{situation}: to {self.directory.target_label(fallback)}",
+                    t(
+                        "menu_fallback",
+                        situation=situation,
+                        target=self.directory.target_label(fallback),
+                    ),
                 )
             branches.append(IvrBranch(kind, tuple(steps)))
         return RunIvr(
@@ -578,7 +611,7 @@ class _Builder:
             menu.timeout_seconds,
             menu.repeat_count,
             tuple(branches),
-            f"run {menu.label()}",
+            t("run_menu", menu=menu.label()),
         )
 
     # ------------------------------------------------------------------ operator
@@ -586,11 +619,11 @@ class _Builder:
     def _operator(self, path: _Path) -> list[Step]:
         """Extension 0 / main number: announcement, IVR (day), day or night target."""
         operator = self.snapshot.operator
-        rejected = self._guard(path, ("operator", "", False), "operator")
+        rejected = self._guard(path, ("operator", "", False), t("operator"))
         if rejected:
             return [rejected]
         path = replace(
-            path.enter(("operator", "", False), "operator"), operator=True, transfer=False
+            path.enter(("operator", "", False), t("operator")), operator=True, transfer=False
         )
         service = self.service
         steps: list[Step] = []
@@ -598,39 +631,37 @@ class _Builder:
         if not service.day and operator.night_announcement:
             announcement = operator.night_announcement
         if announcement:
-            steps.append(PlayAnnouncement(announcement, "operator announcement before answering"))
+            steps.append(PlayAnnouncement(announcement, t("operator_announcement")))
         if service.day and operator.ivr_menu_id:
-            steps += self.route(Target.ivr(operator.ivr_menu_id), path, "the operator menu answers")
+            steps += self.route(Target.ivr(operator.ivr_menu_id), path, t("operator_menu"))
         else:
             steps += self._station(path)
         return self._why(steps, service.reason)
 
     def _desk(self, path: _Path) -> list[Step]:
         """The operator's current day or night target, without announcement or menu."""
-        rejected = self._guard(path, ("desk", "", True), "operator")
+        rejected = self._guard(path, ("desk", "", True), t("operator"))
         if rejected:
             return [rejected]
-        return self._station(path.enter(("desk", "", True), "operator"))
+        return self._station(path.enter(("desk", "", True), t("operator")))
 
     def _station(self, path: _Path) -> list[Step]:
         operator = self.snapshot.operator
         service = self.service
         target = operator.day_target if service.day else operator.night_target
         if target is None:
-            return [
-                Reject(RejectCause.UNAVAILABLE, f"{service.label} has no target set: call ends")
-            ]
+            return [Reject(RejectCause.UNAVAILABLE, t("service_no_target", service=service.label))]
         return self.route(
             target,
             path,
-            f"{service.label} target {self.directory.target_label(target)}",
+            t("service_target", service=service.label, target=self.directory.target_label(target)),
             operator_station=True,
         )
 
-    def _recall(self, path: _Path, situation: str) -> list[Step]:
+    def _recall(self, path: _Path, situation: Text) -> list[Step]:
         """A transferred call that is not answered comes back to the operator."""
         back = replace(path, operator=True, transfer=False)
-        return self._why(self._desk(back), f"{situation}: back to the operator")
+        return self._why(self._desk(back), t("recall", situation=situation))
 
     # ------------------------------------------------------------------ external
 
@@ -638,13 +669,13 @@ class _Builder:
         site = self._site_for_trunk(site_id)
         e164 = normalize_public_number(number)
         if site is None:
-            return [Reject(RejectCause.UNAVAILABLE, f"no trunk to forward to {e164}")]
-        reason = f"forward to {e164} via trunk {site.trunk_id} of site '{site.name}'"
+            return [Reject(RejectCause.UNAVAILABLE, t("no_trunk", number=e164))]
+        reason = t("forward_external", number=e164, trunk=site.trunk_id, site=site.name)
         if path.transfer:
             seconds = self.snapshot.operator.transfer_recall_seconds
             return [
                 ForwardExternal(e164, site.trunk_id, reason, seconds),
-                *self._recall(path, f"transfer to {e164} not answered within {seconds} s"),
+                *self._recall(path, t("transfer_not_answered", target=e164, seconds=seconds)),
             ]
         return [ForwardExternal(e164, site.trunk_id, reason)]
 
@@ -652,49 +683,58 @@ class _Builder:
 
     def inbound(self, call: Call, dialled: Dialled, caller: User | None, path: _Path) -> list[Step]:
         if dialled.kind is DialledKind.OPERATOR:
-            what = f"main number {dialled.via_public_number}" if dialled.via_public_number else "0"
-            return self.route(Target.operator(), path, f"call to the operator ({what})")
+            why = (
+                t("call_operator_main", number=dialled.via_public_number)
+                if dialled.via_public_number
+                else t("call_operator_zero")
+            )
+            return self.route(Target.operator(), path, why)
         if dialled.kind is DialledKind.EXTENSION:
             target = self.directory.extensions.get(dialled.value)
             if target is not None:
-                return self.route(target, path, f"call to extension {dialled.value}")
+                return self.route(target, path, t("call_extension", extension=dialled.value))
             if caller is None and dialled.via_public_number:
                 return self.route(
                     Target.operator(),
                     path,
-                    f"extension {dialled.value} is not assigned: to operator",
+                    t("extension_unassigned_operator", extension=dialled.value),
                 )
             return [
-                Reject(RejectCause.UNKNOWN_NUMBER, f"extension {dialled.value} is not assigned")
+                Reject(
+                    RejectCause.UNKNOWN_NUMBER, t("extension_unassigned", extension=dialled.value)
+                )
             ]
-        return [Reject(RejectCause.UNKNOWN_NUMBER, f"cannot route '{call.dialled}'")]
+        return [Reject(RejectCause.UNKNOWN_NUMBER, t("cannot_route", dialled=call.dialled))]
 
     def emergency(self, call: Call, number: str, caller: User) -> list[Step]:
         site = self.directory.sites.get(caller.site_id)
-        notes: list[str] = []
+        notes: list[Text] = []
         if site is None:
             site = self.snapshot.customer.main_site
-            notes.append(f"assigned site {caller.site_id} is unknown, using the main site")
+            notes.append(t("emergency_site_unknown", site=caller.site_id))
         if site is None:
-            return [Reject(RejectCause.UNAVAILABLE, "no site with a trunk: emergency call fails")]
+            return [Reject(RejectCause.UNAVAILABLE, t("emergency_no_site"))]
         device_sites = {
             self.directory.devices[d].site_id
             for u, d in self.state.hotdesk_logins
             if u == caller.id and d in self.directory.devices
         }
         if device_sites - {caller.site_id}:
-            notes.append("hot-desk location does not change the trunk")
+            notes.append(t("emergency_hotdesk"))
         if call.presented_number:
-            notes.append("presented number does not change the trunk")
-        extra = f" ({'; '.join(notes)})" if notes else ""
+            notes.append(t("emergency_presented"))
+        where = {"number": number, "user": caller.label(), "trunk": site.trunk_id}
+        reason = (
+            t("emergency_call_notes", **where, site=site.name, notes=join(notes, "; "))
+            if notes
+            else t("emergency_call", **where, site=site.name)
+        )
         return [
             SendViaTrunk(
                 number,
                 site.trunk_id,
                 site.id,
-                f"emergency call {number} from {caller.label()} leaves through trunk "
-                f"{site.trunk_id} of the assigned site '{site.name}' with its emergency "
-                f"address{extra}",
+                reason,
                 emergency=True,
                 emergency_address=site.emergency_address,
                 presented_number=call.presented_number or self.directory.public_number(caller),
@@ -707,7 +747,7 @@ class _Builder:
             return [
                 Reject(
                     RejectCause.UNAVAILABLE,
-                    f"assigned site {caller.site_id} of {caller.label()} is unknown",
+                    t("site_unknown", site=caller.site_id, user=caller.label()),
                 )
             ]
         presented = call.presented_number or self.directory.public_number(caller)
@@ -716,8 +756,7 @@ class _Builder:
                 number,
                 site.trunk_id,
                 site.id,
-                f"public call from {caller.label()} leaves through trunk {site.trunk_id} "
-                f"of the assigned site '{site.name}'",
+                t("outbound_call", user=caller.label(), trunk=site.trunk_id, site=site.name),
                 presented_number=presented,
             )
         ]
@@ -730,7 +769,7 @@ class _Builder:
                 return [
                     Reject(
                         RejectCause.UNKNOWN_NUMBER,
-                        f"caller {call.caller_user_id} is not a user of this customer",
+                        t("caller_unknown", user=call.caller_user_id),
                     )
                 ]
         dialled = self.directory.classify(call.dialled)
@@ -739,7 +778,7 @@ class _Builder:
                 return [
                     Reject(
                         RejectCause.UNKNOWN_NUMBER,
-                        "emergency numbers can only be dialled by users of this customer",
+                        t("emergency_only_users"),
                     )
                 ]
             return self.emergency(call, dialled.value, caller)
@@ -748,7 +787,7 @@ class _Builder:
                 return [
                     Reject(
                         RejectCause.UNKNOWN_NUMBER,
-                        f"{dialled.value} does not belong to this customer",
+                        t("not_customer_number", number=dialled.value),
                     )
                 ]
             return self.outbound(call, dialled.value, caller)
@@ -796,23 +835,23 @@ def plan_transfer(
     path = _Path(transfer=True)
     steps: list[Step]
     if target.kind is DialledKind.EMERGENCY:
-        steps = [Reject(RejectCause.UNKNOWN_NUMBER, "emergency numbers cannot be transfer targets")]
+        steps = [Reject(RejectCause.UNKNOWN_NUMBER, t("emergency_no_transfer"))]
     elif target.kind is DialledKind.EXTERNAL:
         operator_site = snapshot.customer.main_site
         steps = builder.route(
             Target.external(target.value),
             path,
-            f"transfer to {target.value}",
+            t("transfer_to", number=target.value),
             site_id=operator_site.id if operator_site else None,
         )
     elif target.kind is DialledKind.OPERATOR:
-        steps = builder.route(Target.operator(), _Path(), "transfer to the operator")
+        steps = builder.route(Target.operator(), _Path(), t("transfer_operator"))
     elif target.kind is DialledKind.EXTENSION and target.value in builder.directory.extensions:
         steps = builder.route(
             builder.directory.extensions[target.value],
             path,
-            f"transfer to extension {target.value}",
+            t("transfer_extension", extension=target.value),
         )
     else:
-        steps = builder._recall(path, f"transfer target '{dialled}' is not assigned")
+        steps = builder._recall(path, t("transfer_unassigned", dialled=dialled))
     return RoutingPlan(call, tuple(steps))

@@ -26,8 +26,11 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from telephony.text import Text, join
+
 from .model import RoutingSnapshot, Target, TargetKind
 from .numbers import OPERATOR_EXTENSION, Directory
+from .texts import t
 
 __all__ = ["ConfigProblem", "Severity", "find_loops", "find_problems"]
 
@@ -41,8 +44,8 @@ class Severity(enum.StrEnum):
 class ConfigProblem:
     code: str
     severity: Severity
-    message: str
-    cycle: tuple[str, ...] = ()  # node labels; the first label is repeated at the end
+    message: Text
+    cycle: tuple[Text, ...] = ()  # node labels; the first label is repeated at the end
 
 
 Node = tuple[str, str, bool]  # (kind, id, operator already entered)
@@ -51,7 +54,7 @@ Node = tuple[str, str, bool]  # (kind, id, operator already entered)
 @dataclass(frozen=True)
 class _Edge:
     target: Node
-    label: str
+    label: Text
     automatic: bool
 
 
@@ -95,7 +98,7 @@ class _Graph:
         self,
         target: Target | None,
         entered: bool,
-        label: str,
+        label: Text,
         automatic: bool = True,
         station: bool = False,
     ) -> list[_Edge]:
@@ -107,14 +110,14 @@ class _Graph:
         if kind == "user":
             fw = self.directory.users[ref].forwarding
             if fw.always is not None:
-                return self._edge(fw.always, entered, "always")
-            edges = self._edge(fw.on_busy, entered, "busy")
-            edges += self._edge(fw.on_no_answer, entered, "no answer")
+                return self._edge(fw.always, entered, t("edge_always"))
+            edges = self._edge(fw.on_busy, entered, t("edge_busy"))
+            edges += self._edge(fw.on_no_answer, entered, t("edge_no_answer"))
             if fw.on_busy is None and fw.on_no_answer is None:
-                edges += self._edge(Target.operator(), entered, "logged out")
+                edges += self._edge(Target.operator(), entered, t("edge_logged_out"))
             return edges
         if kind == "group":
-            return self._edge(self.directory.groups[ref].overflow, entered, "overflow")
+            return self._edge(self.directory.groups[ref].overflow, entered, t("edge_overflow"))
         if kind == "menu":
             menu = self.directory.menus[ref]
             edges = []
@@ -122,13 +125,15 @@ class _Graph:
             for option in menu.options:
                 if option.digit not in seen:
                     seen.add(option.digit)
-                    edges += self._edge(option.target, entered, f"digit {option.digit}", False)
-            edges += self._edge(menu.on_timeout, entered, "no input")
-            edges += self._edge(menu.on_invalid, entered, "invalid input")
+                    edges += self._edge(
+                        option.target, entered, t("digit", digit=option.digit), False
+                    )
+            edges += self._edge(menu.on_timeout, entered, t("no_input"))
+            edges += self._edge(menu.on_invalid, entered, t("invalid_input"))
             return edges
-        service = "day service" if self.day else "night service"
+        service = t("day_service") if self.day else t("night_service")
         if kind == "operator" and self.day and operator.ivr_menu_id:
-            return self._edge(Target.ivr(operator.ivr_menu_id), True, "day service")
+            return self._edge(Target.ivr(operator.ivr_menu_id), True, t("day_service"))
         station = operator.day_target if self.day else operator.night_target
         return self._edge(station, True, service, station=True)
 
@@ -143,7 +148,7 @@ class _Graph:
         }.get(kind, [])
         return (order.index(kind), position.index(ref) if ref in position else 0, entered)
 
-    def label(self, node: Node) -> str:
+    def label(self, node: Node) -> Text:
         kind, ref, _ = node
         if kind == "user":
             return self.directory.users[ref].label()
@@ -151,7 +156,7 @@ class _Graph:
             return self.directory.groups[ref].label()
         if kind == "menu":
             return self.directory.menus[ref].label()
-        return "operator"
+        return t("operator")
 
 
 def _strongly_connected(nodes: list[Node], succ: dict[Node, list[Node]]) -> list[list[Node]]:
@@ -225,13 +230,13 @@ def _path_within(
     return None
 
 
-def _describe(graph: _Graph, start: Node, path: list[_Edge]) -> tuple[tuple[str, ...], str]:
+def _describe(graph: _Graph, start: Node, path: list[_Edge]) -> tuple[tuple[Text, ...], Text]:
     labels = [graph.label(start)]
-    text = graph.label(start)
+    parts: list[str] = [graph.label(start)]
     for edge in path:
         labels.append(graph.label(edge.target))
-        text += f" →({edge.label}) {graph.label(edge.target)}"
-    return tuple(labels), text
+        parts.append(t("edge", edge=edge.label, node=graph.label(edge.target)))
+    return tuple(labels), join(parts, "")
 
 
 def _code(nodes: Iterable[Node]) -> str:
@@ -281,14 +286,14 @@ def _loops_in(graph: _Graph) -> list[tuple[tuple[str, ...], ConfigProblem]]:
                 problem = ConfigProblem(
                     _code([node, *(e.target for e in rest)]),
                     Severity.ERROR,
-                    f"routing loop without caller input: {text}",
+                    t("loop_error", cycle=text),
                     labels,
                 )
             else:
                 problem = ConfigProblem(
                     "ivr_cycle",
                     Severity.WARNING,
-                    f"callers can go round in circles by pressing keys: {text}",
+                    t("loop_warning", cycle=text),
                     labels,
                 )
             found.append((_canonical(labels), problem))
@@ -312,25 +317,30 @@ def find_loops(snapshot: RoutingSnapshot) -> list[ConfigProblem]:
 def _reference_problems(snapshot: RoutingSnapshot, directory: Directory) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
 
-    def error(code: str, message: str) -> None:
+    def error(code: str, message: Text) -> None:
         problems.append(ConfigProblem(code, Severity.ERROR, message))
 
-    owners: dict[str, str] = {}
-    named = [(u.extension, f"{u.label()} ({u.name})") for u in snapshot.users]
+    owners: dict[str, Text] = {}
+    named = [(u.extension, t("user_named", user=u.label(), name=u.name)) for u in snapshot.users]
     named += [(g.extension, g.label()) for g in snapshot.hunt_groups if g.extension]
     named += [(m.extension, m.label()) for m in snapshot.ivr_menus if m.extension]
     for extension, label in named:
         if extension == OPERATOR_EXTENSION:
-            error("reserved_extension", f"{label} uses extension 0, reserved for the operator")
+            error("reserved_extension", t("reserved_extension", owner=label))
         elif extension in owners:
             error(
                 "duplicate_extension",
-                f"extension {extension} is used by {owners[extension]} and {label}",
+                t(
+                    "duplicate_extension",
+                    extension=extension,
+                    first=owners[extension],
+                    second=label,
+                ),
             )
         else:
             owners[extension] = label
 
-    def check(target: Target | None, where: str) -> None:
+    def check(target: Target | None, where: Text) -> None:
         if target is None:
             return
         resolved = directory.resolve(target)
@@ -342,43 +352,46 @@ def _reference_problems(snapshot: RoutingSnapshot, directory: Directory) -> list
             or (kind is TargetKind.IVR and ref not in directory.menus)
         )
         if missing:
-            error("unknown_target", f"{where} points to {target.describe()}, which does not exist")
+            error("unknown_target", t("unknown_target", where=where, target=target.describe()))
         if kind is TargetKind.EXTERNAL and not (ref.startswith("+") and ref[1:].isdigit()):
-            error("invalid_number", f"{where} points to '{ref}', which is not an E.164 number")
+            error("invalid_number", t("not_e164", where=where, number=ref))
 
     for user in snapshot.users:
+        label = user.label()
         if user.site_id not in directory.sites:
-            error("unknown_site", f"{user.label()} is assigned to unknown site {user.site_id}")
+            error("unknown_site", t("user_unknown_site", user=label, site=user.site_id))
         fw = user.forwarding
-        check(fw.always, f"{user.label()} (forward always)")
-        check(fw.on_busy, f"{user.label()} (forward on busy)")
-        check(fw.on_no_answer, f"{user.label()} (forward on no answer)")
+        check(fw.always, t("where_forward_always", user=label))
+        check(fw.on_busy, t("where_forward_busy", user=label))
+        check(fw.on_no_answer, t("where_forward_no_answer", user=label))
     for group in snapshot.hunt_groups:
         if group.site_id not in directory.sites:
-            error("unknown_site", f"{group.label()} belongs to unknown site {group.site_id}")
+            error("unknown_site", t("group_unknown_site", group=group.label(), site=group.site_id))
         for member_id in group.member_ids:
             member = directory.users.get(member_id)
             if member is None:
-                error("unknown_member", f"{group.label()} has unknown member {member_id}")
+                error(
+                    "unknown_member", t("group_unknown_member", group=group.label(), user=member_id)
+                )
             elif member.site_id != group.site_id:
                 error(
                     "member_other_site",
-                    f"{member.label()} in {group.label()} belongs to another site",
+                    t("group_member_other_site", user=member.label(), group=group.label()),
                 )
-        check(group.overflow, f"{group.label()} (overflow)")
+        check(group.overflow, t("where_overflow", group=group.label()))
     for menu in snapshot.ivr_menus:
         for option in menu.options:
-            check(option.target, f"{menu.label()} (digit {option.digit})")
-        check(menu.on_timeout, f"{menu.label()} (no input)")
-        check(menu.on_invalid, f"{menu.label()} (invalid input)")
+            check(option.target, t("where_digit", menu=menu.label(), digit=option.digit))
+        check(menu.on_timeout, t("where_no_input", menu=menu.label()))
+        check(menu.on_invalid, t("where_invalid_input", menu=menu.label()))
     operator = snapshot.operator
-    check(operator.day_target, "operator (day target)")
-    check(operator.night_target, "operator (night target)")
+    check(operator.day_target, t("where_day_target"))
+    check(operator.night_target, t("where_night_target"))
     if operator.ivr_menu_id is not None:
-        check(Target.ivr(operator.ivr_menu_id), "operator (menu)")
+        check(Target.ivr(operator.ivr_menu_id), t("where_operator_menu"))
     for device in snapshot.devices:
         if device.site_id not in directory.sites:
-            error("unknown_site", f"device {device.id} belongs to unknown site {device.site_id}")
+            error("unknown_site", t("device_unknown_site", device=device.id, site=device.site_id))
     return problems
 
 

@@ -14,6 +14,9 @@ from datetime import date, datetime, time
 from types import MappingProxyType
 
 from telephony.entitlements import Feature, Package, is_entitled, minimum_package
+from telephony.text import Text
+
+from .texts import t
 
 __all__ = [
     "Call",
@@ -115,12 +118,12 @@ class Target:
     def disconnect(cls) -> Target:
         return cls(TargetKind.DISCONNECT)
 
-    def describe(self) -> str:
+    def describe(self) -> Text:
         if self.kind is TargetKind.OPERATOR:
-            return "operator"
+            return t("operator")
         if self.kind is TargetKind.DISCONNECT:
-            return "disconnect"
-        return f"{self.kind.value.replace('_', ' ')} {self.ref}"
+            return t("kind_disconnect")
+        return t("target_ref", kind=t(f"kind_{self.kind.value}"), ref=self.ref)
 
 
 # --------------------------------------------------------------------------- customer
@@ -206,8 +209,8 @@ class User:
     voicemail_enabled: bool = False
     mobility_number: str | None = None
 
-    def label(self) -> str:
-        return f"user {self.extension}"
+    def label(self) -> Text:
+        return t("user", extension=self.extension)
 
 
 @dataclass(frozen=True)
@@ -245,8 +248,8 @@ class HuntGroup:
     member_ring_seconds: int = 15
     overflow: Target | None = None
 
-    def label(self) -> str:
-        return f"hunt group '{self.name}'"
+    def label(self) -> Text:
+        return t("hunt_group", name=self.name)
 
 
 @dataclass(frozen=True)
@@ -283,8 +286,8 @@ class IvrMenu:
     on_timeout: Target | None = None
     on_invalid: Target | None = None
 
-    def label(self) -> str:
-        return f"menu '{self.name}'"
+    def label(self) -> Text:
+        return t("menu", name=self.name)
 
 
 # --------------------------------------------------------------------------- operator

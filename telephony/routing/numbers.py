@@ -16,6 +16,7 @@ from .model import (
     TargetKind,
     User,
 )
+from .texts import t
 
 __all__ = [
     "EMERGENCY_NUMBERS",
@@ -114,18 +115,19 @@ class Directory:
         kind, ref = resolved.kind, resolved.ref
         if kind is TargetKind.USER:
             user = self.users.get(ref)
-            return user.label() if user else f"unknown user {ref}"
+            return user.label() if user else t("unknown_user", user=ref)
         if kind is TargetKind.VOICEMAIL:
             user = self.users.get(ref)
-            return f"voicemail of {user.label() if user else 'unknown user ' + ref}"
+            owner = user.label() if user else t("unknown_user", user=ref)
+            return t("voicemail_of", user=owner)
         if kind is TargetKind.HUNT_GROUP:
             group = self.groups.get(ref)
-            return group.label() if group else f"unknown hunt group {ref}"
+            return group.label() if group else t("unknown_hunt_group", group=ref)
         if kind is TargetKind.IVR:
             menu = self.menus.get(ref)
-            return menu.label() if menu else f"unknown menu {ref}"
+            return menu.label() if menu else t("unknown_menu", menu=ref)
         if kind is TargetKind.EXTENSION:
-            return f"extension {ref}"
+            return t("extension", extension=ref)
         if kind is TargetKind.EXTERNAL:
             return ref
         return target.describe()

@@ -14,7 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from telephony.text import Text
+
 from .model import Call, EmergencyAddress
+from .texts import t
 
 __all__ = [
     "BranchKind",
@@ -50,8 +53,9 @@ class Endpoint:
     ref: str  # device id, client kind or E.164 number
     user_id: str
 
-    def describe(self) -> str:
-        return f"{self.kind.value} {self.ref} (user {self.user_id})"
+    def describe(self) -> Text:
+        ref = t(f"client_{self.ref}") if self.kind is EndpointKind.CLIENT else self.ref
+        return t(f"endpoint_{self.kind.value}", ref=ref, user=self.user_id)
 
 
 class RejectCause(enum.StrEnum):
@@ -156,10 +160,10 @@ class IvrBranch:
     steps: tuple[Step, ...]
     digit: str | None = None
 
-    def label(self) -> str:
+    def label(self) -> Text:
         if self.kind is BranchKind.DIGIT:
-            return f"digit {self.digit}"
-        return "no input" if self.kind is BranchKind.TIMEOUT else "invalid input"
+            return t("digit", digit=self.digit)
+        return t("no_input") if self.kind is BranchKind.TIMEOUT else t("invalid_input")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ import enum
 from datetime import date, datetime, time
 from typing import Any
 
+from telephony.text import Text, join
+
 from .model import EmergencyAddress
 from .plan import (
     ForwardExternal,
@@ -22,42 +24,50 @@ from .plan import (
     Step,
     Voicemail,
 )
+from .texts import t
 
 __all__ = ["describe_step", "plan_to_dict", "render_plan"]
 
 _INDENT = "   "
 
 
-def describe_step(step: Step) -> str:
+def describe_step(step: Step) -> Text:
     """What a step does, without its reason."""
     if isinstance(step, PlayAnnouncement):
-        return f'Play announcement "{step.announcement}"'
+        return t("step_play", announcement=step.announcement)
     if isinstance(step, RingParallel):
-        endpoints = ", ".join(e.describe() for e in step.endpoints)
-        return f"Ring in parallel for {step.seconds} s: {endpoints}"
+        endpoints = join((e.describe() for e in step.endpoints), ", ")
+        return t("step_ring_parallel", seconds=step.seconds, endpoints=endpoints)
     if isinstance(step, RingOne):
-        return f"Ring {step.endpoint.describe()} for {step.seconds} s"
+        return t("step_ring_one", endpoint=step.endpoint.describe(), seconds=step.seconds)
     if isinstance(step, Voicemail):
-        return f"Voicemail of user {step.user_id}"
+        return t("step_voicemail", user=step.user_id)
     if isinstance(step, ForwardExternal):
-        limit = f" for {step.seconds} s" if step.seconds is not None else ""
-        return f"Forward to {step.number} via trunk {step.trunk_id}{limit}"
+        if step.seconds is None:
+            return t("step_forward", number=step.number, trunk=step.trunk_id)
+        return t("step_forward_for", number=step.number, trunk=step.trunk_id, seconds=step.seconds)
     if isinstance(step, SendViaTrunk):
-        text = f"Send {step.number} via trunk {step.trunk_id} (site {step.site_id})"
+        where = {"number": step.number, "trunk": step.trunk_id, "site": step.site_id}
         if step.emergency:
-            text = f"EMERGENCY: {text}, emergency address {step.emergency_address}"
+            where["address"] = str(step.emergency_address)
+            if step.presented_number:
+                return t("step_emergency_presenting", **where, presented=step.presented_number)
+            return t("step_emergency", **where)
         if step.presented_number:
-            text += f", presenting {step.presented_number}"
-        return text
+            return t("step_send_presenting", **where, presented=step.presented_number)
+        return t("step_send", **where)
     if isinstance(step, GoToMenu):
-        return f"Go to menu '{step.menu_name}'"
+        return t("step_go_to_menu", menu=step.menu_name)
     if isinstance(step, Reject):
-        return f"Reject ({step.cause.value.replace('_', ' ')})"
+        return t("step_reject", cause=t(f"cause_{step.cause.value}"))
     if isinstance(step, Note):
-        return "Note"
-    return (
-        f"Menu '{step.menu_name}': play \"{step.announcement}\", wait {step.timeout_seconds} s "
-        f"for a digit, repeat up to {step.repeat_count} times"
+        return t("step_note")
+    return t(
+        "step_menu",
+        menu=step.menu_name,
+        announcement=step.announcement,
+        seconds=step.timeout_seconds,
+        repeats=step.repeat_count,
     )
 
 

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from telephony.text import Text
+
 from .model import DayNightMode, OperatorConfig
+from .texts import t
 
 __all__ = ["ServiceDecision", "service_at"]
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -19,8 +22,8 @@ class ServiceDecision:
     reason: str
 
     @property
-    def label(self) -> str:
-        return "day service" if self.day else "night service"
+    def label(self) -> Text:
+        return t("day_service") if self.day else t("night_service")
 
 
 def service_at(operator: OperatorConfig, now: datetime) -> ServiceDecision:
@@ -32,25 +35,22 @@ def service_at(operator: OperatorConfig, now: datetime) -> ServiceDecision:
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("routing needs a timezone-aware datetime")
     if operator.manual_mode is DayNightMode.DAY:
-        return ServiceDecision(True, "day service: manual day switch overrides the schedule")
+        return ServiceDecision(True, t("manual_day"))
     if operator.manual_mode is DayNightMode.NIGHT:
-        return ServiceDecision(False, "night service: manual night switch overrides the schedule")
+        return ServiceDecision(False, t("manual_night"))
     local = now.astimezone(ZoneInfo(operator.timezone))
-    day_name = WEEKDAYS[local.weekday()]
+    day = t(WEEKDAYS[local.weekday()])
     if local.date() in operator.holidays:
-        return ServiceDecision(
-            False, f"night service: {local.date().isoformat()} ({day_name}) is a holiday"
-        )
+        return ServiceDecision(False, t("holiday", date=local.date(), day=day))
     entries = [e for e in operator.schedule if e.weekday == local.weekday()]
-    clock = local.time().replace(tzinfo=None)
-    stamp = f"{day_name} {clock:%H:%M}"
+    clock = f"{local.time():%H:%M}"
     if not entries:
-        return ServiceDecision(False, f"night service: {day_name} is outside the weekly schedule")
+        return ServiceDecision(False, t("no_schedule_day", day=day))
+    moment = local.time().replace(tzinfo=None)
     for entry in sorted(entries, key=lambda e: e.start):
-        if entry.contains(clock):
+        if entry.contains(moment):
             end = "24:00" if entry.end.hour == 0 and entry.end.minute == 0 else f"{entry.end:%H:%M}"
             return ServiceDecision(
-                True,
-                f"day service: {stamp} is within the weekly schedule ({entry.start:%H:%M}-{end})",
+                True, t("in_schedule", day=day, time=clock, start=f"{entry.start:%H:%M}", end=end)
             )
-    return ServiceDecision(False, f"night service: {stamp} is outside the weekly schedule")
+    return ServiceDecision(False, t("outside_schedule", day=day, time=clock))

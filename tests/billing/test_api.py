@@ -22,7 +22,7 @@ from tests.factories import World
 
 ApiFactory = Callable[[Account | None], APIClient]
 OCT = dt.date(2026, 10, 1)
-NOT_FOUND = {"error": "not_found", "message": "Not found.", "fields": {}}
+NOT_FOUND = {"error": "not_found", "message": "Nicht gefunden.", "fields": {}}
 
 #: Billing routes with an id and their actions whose isolation the test below proves; the
 #: API-wide coverage check in tests/provisioning/test_api_isolation.py reads this.

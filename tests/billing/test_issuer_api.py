@@ -15,7 +15,7 @@ from provisioning.models import Account
 from tests.factories import World
 
 ApiFactory = Callable[[Account | None], APIClient]
-NOT_FOUND = {"error": "not_found", "message": "Not found.", "fields": {}}
+NOT_FOUND = {"error": "not_found", "message": "Nicht gefunden.", "fields": {}}
 pytestmark = pytest.mark.django_db
 
 BANK = {

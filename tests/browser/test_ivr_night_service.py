@@ -84,7 +84,7 @@ def test_admin_builds_ivr_with_night_service_and_traces_a_sunday_call(live_serve
         assert "Nachtbetrieb" in page.inner_text("#trace-service")
         flow = page.inner_text("#trace-result")
         assert "+491701234567" in flow
-        assert "night service" in flow
+        assert "Nachtbetrieb: Sonntag" in flow and "night service" not in flow
 
         # The same number on a weekday morning runs the menu in front of the group.
         page.fill("#id_at", "2026-11-25T10:00")

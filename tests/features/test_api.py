@@ -182,7 +182,9 @@ def test_loop_via_api_answers_409_and_writes_nothing(office: Office, api: Api) -
     )
     assert response.status_code == 409
     assert response.json()["error"] == "configuration_loop"
-    assert "'A'" in response.json()["message"] and "'B'" in response.json()["message"]
+    message = response.json()["message"]
+    assert message.startswith("Diese Einstellung würde Anrufe im Kreis leiten:")
+    assert "„A“" in message and "„B“" in message
     assert HuntGroup.objects.get(pk=a["id"]).overflow == ""
 
 

@@ -55,7 +55,8 @@ def test_admin_creates_edits_and_deletes_a_pickup_group(office: Office) -> None:
     assert "Vertrieb" in listing and office.anna.name in listing
     # Name taken: refusal beside the field, in German.
     again = client.post(url, {"name": "Vertrieb"})
-    assert again.status_code == 400 and "Dieser Name ist bereits vergeben." in again.text
+    assert again.status_code == 400
+    assert "Der Name „Vertrieb“ ist bereits vergeben." in again.text
     edit = reverse("portal:feature_pickup_edit", args=[group.pk])
     assert client.post(edit, {"name": "Verkauf", "members": [office.clara.pk]}).status_code == 302
     group.refresh_from_db()
@@ -115,7 +116,7 @@ def test_voicemail_is_refused_for_a_package_without_it(office: Office) -> None:
     assert 'id="voicemail-not-included"' in client.get(url).text
     response = client.post(url, {"form": "voicemail", "vm-enabled": "on"})
     assert response.status_code == 400
-    assert "Das Paket des Benutzers enthält diese Funktion nicht" in response.text
+    assert "Das Paket „Klare stimme“ enthält nicht: Voicemail." in response.text
     assert not VoicemailBox.objects.filter(subscriber=office.clara).exists()
 
 

@@ -176,7 +176,7 @@ def test_foreign_object_answers_404_with_not_found_body(
 ) -> None:
     response = api(world.reseller_admin_b).get(f"/api/v1/customers/{world.customer_a1.pk}/")
     assert response.status_code == 404
-    assert response.json() == {"error": "not_found", "message": "Not found.", "fields": {}}
+    assert response.json() == {"error": "not_found", "message": "Nicht gefunden.", "fields": {}}
 
 
 def test_every_api_route_with_an_id_is_in_the_matrix() -> None:

@@ -277,7 +277,8 @@ def test_number_blocks_are_added_and_removed_on_the_site_page(world: World, port
         url, {"base_number": system.block.base_number, "first_extension": 0, "last_extension": 9}
     )
     assert overlap.status_code == 400
-    assert "überschneidet" in _field_error(_html(overlap), "base_number")
+    taken = _field_error(_html(overlap), "base_number")
+    assert taken.startswith("Bereits vergeben: ") and system.block.base_number in taken
     assert (
         client.post(
             url, {"base_number": base, "first_extension": 100, "last_extension": 119}
@@ -486,7 +487,7 @@ def test_user_errors_show_beside_their_fields(world: World, portal) -> None:
     base = {**user_data(system.site, "10"), "site": system.site.pk, "works_at": "site"}
     taken = client.post(url, base)
     assert taken.status_code == 400
-    assert "bereits vergeben" in _field_error(_html(taken), "extension")
+    assert "Bereits vergeben: +49" in _field_error(_html(taken), "extension")
     main = client.post(url, {**base, "extension": "0"})
     assert "Zentrale" in _field_error(_html(main), "extension")
     outside = client.post(url, {**base, "extension": "777"})

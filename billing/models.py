@@ -73,13 +73,18 @@ class PriceList(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("Art"), max_length=10, choices=PriceListKind.choices)
     reseller = models.ForeignKey(
-        Reseller, null=True, blank=True, on_delete=models.PROTECT, related_name="price_lists"
+        Reseller,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="price_lists",
+        verbose_name=_("Reseller"),
     )
     name = models.CharField(_("Bezeichnung"), max_length=100)
     valid_from = models.DateField(_("gültig ab"))
     valid_until = models.DateField(_("gültig bis (einschließlich)"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller="reseller_id", customer=None)
     audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", None)
@@ -110,7 +115,9 @@ class PriceList(models.Model):
 class Price(models.Model):
     """One item's net price in a price list, in cents (per month or per unit for fees)."""
 
-    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="prices")
+    price_list = models.ForeignKey(
+        PriceList, on_delete=models.CASCADE, related_name="prices", verbose_name=_("Preisliste")
+    )
     item = models.CharField(_("Position"), max_length=30, choices=PriceItem.choices)
     amount_cents = models.PositiveIntegerField(_("Nettopreis (Cent)"))
 
@@ -140,7 +147,7 @@ class OneTimeCharge(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="one_time_charges"
+        Customer, on_delete=models.PROTECT, related_name="one_time_charges", verbose_name=_("Kunde")
     )
     item = models.CharField(
         _("Position"),
@@ -150,11 +157,18 @@ class OneTimeCharge(models.Model):
     quantity = models.DecimalField(_("Menge"), max_digits=9, decimal_places=2)
     occurred_at = models.DateTimeField(_("erbracht am"))
     description = models.CharField(_("Beschreibung"), max_length=200, blank=True)
-    source_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    source_key = models.CharField(
+        _("Auslösendes Ereignis"), max_length=100, null=True, blank=True, unique=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("erfasst von"),
+    )
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="customer__reseller_id", customer="customer_id"
@@ -181,9 +195,14 @@ class IssuerProfile(models.Model):
     terms, tax number, DATEV numbers. The platform's row (``issuer_key = "platform"``) also
     carries the platform's own name, address and VAT id, which no other record holds."""
 
-    issuer_key = models.CharField(max_length=36, unique=True)
+    issuer_key = models.CharField(_("Rechnungssteller-Kennung"), max_length=36, unique=True)
     reseller = models.OneToOneField(
-        Reseller, null=True, blank=True, on_delete=models.PROTECT, related_name="issuer_profile"
+        Reseller,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issuer_profile",
+        verbose_name=_("Reseller"),
     )
     company_name = models.CharField(_("Firma"), max_length=200, blank=True)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
@@ -197,12 +216,14 @@ class IssuerProfile(models.Model):
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     bank_name = models.CharField(_("Bank"), max_length=100, blank=True)
     payment_terms_days = models.PositiveSmallIntegerField(_("Zahlungsziel (Tage)"), default=14)
-    datev_consultant_number = models.PositiveIntegerField(default=1001)
-    datev_client_number = models.PositiveIntegerField(default=1)
-    datev_revenue_account = models.PositiveIntegerField(default=8400)
-    datev_reverse_charge_account = models.PositiveIntegerField(default=8336)
-    datev_debtor_account = models.PositiveIntegerField(default=10000)
-    updated_at = models.DateTimeField(auto_now=True)
+    datev_consultant_number = models.PositiveIntegerField(_("DATEV-Beraternummer"), default=1001)
+    datev_client_number = models.PositiveIntegerField(_("DATEV-Mandantennummer"), default=1)
+    datev_revenue_account = models.PositiveIntegerField(_("Erlöskonto (19 %)"), default=8400)
+    datev_reverse_charge_account = models.PositiveIntegerField(
+        _("Erlöskonto (Reverse Charge)"), default=8336
+    )
+    datev_debtor_account = models.PositiveIntegerField(_("Debitorenkonto"), default=10000)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller="reseller_id", customer=None)
     audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", None)
@@ -237,19 +258,26 @@ class BillingRun(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     month = models.DateField(_("Monat"), unique=True)
-    state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.PENDING)
-    issue = models.BooleanField(_("Rechnungen sofort ausstellen"), default=True)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    state = models.CharField(
+        _("Status"), max_length=10, choices=RunState.choices, default=RunState.PENDING
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    issue = models.BooleanField(_("Rechnungen sofort ausstellen"), default=True)
+    total = models.PositiveIntegerField(_("Rechnungsempfänger gesamt"), default=0)
+    done = models.PositiveIntegerField(_("Rechnungsempfänger erledigt"), default=0)
+    problems = models.JSONField(_("Probleme"), default=list, blank=True)
+    error = models.TextField(_("Fehler"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gestartet von"),
+    )
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    started_at = models.DateTimeField(_("gestartet"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("letztes Lebenszeichen"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("beendet"), null=True, blank=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller=None, customer=None)
     audit_scope: ClassVar[tuple[str | None, str | None]] = (None, None)
@@ -325,15 +353,25 @@ class Invoice(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     document_type = models.CharField(
-        max_length=12, choices=DocumentType.choices, default=DocumentType.INVOICE
+        _("Belegart"), max_length=12, choices=DocumentType.choices, default=DocumentType.INVOICE
     )
-    kind = models.CharField(max_length=10, choices=InvoiceKind.choices)
-    issuer_key = models.CharField(max_length=36)
+    kind = models.CharField(_("Art"), max_length=10, choices=InvoiceKind.choices)
+    issuer_key = models.CharField(_("Rechnungssteller-Kennung"), max_length=36)
     issuer_reseller = models.ForeignKey(
-        Reseller, null=True, blank=True, on_delete=models.PROTECT, related_name="issued_invoices"
+        Reseller,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_invoices",
+        verbose_name=_("Rechnungssteller (Reseller)"),
     )
     buyer_reseller = models.ForeignKey(
-        Reseller, null=True, blank=True, on_delete=models.PROTECT, related_name="received_invoices"
+        Reseller,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_invoices",
+        verbose_name=_("Empfänger (Reseller)"),
     )
     # No single-column indexes for these two: (buyer_customer, month) and (reseller, month)
     # below serve every lookup, and each index costs the monthly run thousands of inserts.
@@ -344,6 +382,7 @@ class Invoice(models.Model):
         on_delete=models.PROTECT,
         related_name="invoices",
         db_index=False,
+        verbose_name=_("Empfänger (Kunde)"),
     )
     reseller = models.ForeignKey(
         Reseller,
@@ -351,41 +390,54 @@ class Invoice(models.Model):
         related_name="+",
         help_text="the reseller involved",
         db_index=False,
+        verbose_name=_("Beteiligter Reseller"),
     )
     billing_run = models.ForeignKey(
-        BillingRun, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+        BillingRun,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("Abrechnungslauf"),
     )
     month = models.DateField(_("Leistungsmonat"))
     period_start = models.DateField(_("Leistungszeitraum von"))
     period_end = models.DateField(_("Leistungszeitraum bis"))
     state = models.CharField(
-        max_length=10, choices=InvoiceState.choices, default=InvoiceState.DRAFT
+        _("Status"), max_length=10, choices=InvoiceState.choices, default=InvoiceState.DRAFT
     )
     # NULL (not ""): a draft has no number yet, and the constraints test exactly that.
     number = models.CharField(_("Rechnungsnummer"), max_length=40, null=True, blank=True)  # noqa: DJ001
-    sequence = models.PositiveIntegerField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(_("Laufende Nummer"), null=True, blank=True)
     issued_on = models.DateField(_("Rechnungsdatum"), null=True, blank=True)
     due_on = models.DateField(_("fällig am"), null=True, blank=True)
-    seller = models.JSONField(default=dict)
-    buyer = models.JSONField(default=dict)
-    currency = models.CharField(max_length=3, default="EUR")
-    net_cents = models.BigIntegerField(default=0)
-    tax_cents = models.BigIntegerField(default=0)
-    gross_cents = models.BigIntegerField(default=0)
-    reverse_charge = models.BooleanField(default=False)
+    seller = models.JSONField(_("Angaben zum Rechnungssteller"), default=dict)
+    buyer = models.JSONField(_("Angaben zum Empfänger"), default=dict)
+    currency = models.CharField(_("Währung"), max_length=3, default="EUR")
+    net_cents = models.BigIntegerField(_("Netto (Cent)"), default=0)
+    tax_cents = models.BigIntegerField(_("Umsatzsteuer (Cent)"), default=0)
+    gross_cents = models.BigIntegerField(_("Brutto (Cent)"), default=0)
+    reverse_charge = models.BooleanField(
+        _("Steuerschuldnerschaft des Leistungsempfängers"), default=False
+    )
     corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        verbose_name=_("Korrigierte Rechnung"),
     )
     reason = models.CharField(_("Grund der Korrektur"), max_length=200, blank=True)
-    validation_errors = models.JSONField(default=list, blank=True)
-    xml = models.TextField(blank=True)
-    pdf = models.BinaryField(blank=True, default=b"")
+    validation_errors = models.JSONField(_("Prüffehler der E-Rechnung"), default=list, blank=True)
+    xml = models.TextField(_("E-Rechnung (XML)"), blank=True)
+    pdf = models.BinaryField(_("PDF"), blank=True, default=b"")
     payment_state = models.CharField(
-        max_length=10, choices=PaymentState.choices, default=PaymentState.OPEN
+        _("Zahlungsstatus"), max_length=10, choices=PaymentState.choices, default=PaymentState.OPEN
     )
-    paid_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(_("bezahlt am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller="reseller_id", customer="buyer_customer_id")
     audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", "buyer_customer_id")
@@ -489,18 +541,27 @@ class InvoiceLine(models.Model):
 
     # No index of its own: the unique (invoice, position) index serves lookups by invoice.
     invoice = models.ForeignKey(
-        Invoice, on_delete=models.CASCADE, related_name="lines", db_index=False
+        Invoice,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,
+        verbose_name=_("Rechnung"),
     )
-    position = models.PositiveIntegerField()
-    item = models.CharField(max_length=30, choices=PriceItem.choices)
-    description = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(_("Positionsnummer"))
+    item = models.CharField(_("Position"), max_length=30, choices=PriceItem.choices)
+    description = models.CharField(_("Beschreibung"), max_length=300)
     customer = models.ForeignKey(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Kunde"),
     )
-    quantity = models.DecimalField(max_digits=12, decimal_places=2)
-    unit_price_cents = models.BigIntegerField()
-    net_cents = models.BigIntegerField()
-    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    quantity = models.DecimalField(_("Menge"), max_digits=12, decimal_places=2)
+    unit_price_cents = models.BigIntegerField(_("Einzelpreis (Cent)"))
+    net_cents = models.BigIntegerField(_("Netto (Cent)"))
+    vat_rate = models.DecimalField(_("Umsatzsteuersatz (%)"), max_digits=5, decimal_places=2)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="invoice__reseller_id", customer="invoice__buyer_customer_id"
@@ -526,9 +587,9 @@ class NumberCounter(models.Model):
     """The last number used in one issuer's series (invoices or credit notes); locked with
     SELECT … FOR UPDATE while a number is assigned, so numbers are gapless."""
 
-    issuer_key = models.CharField(max_length=36)
-    document_type = models.CharField(max_length=12, choices=DocumentType.choices)
-    last_value = models.PositiveIntegerField(default=0)
+    issuer_key = models.CharField(_("Rechnungssteller-Kennung"), max_length=36)
+    document_type = models.CharField(_("Belegart"), max_length=12, choices=DocumentType.choices)
+    last_value = models.PositiveIntegerField(_("Zuletzt vergebene Nummer"), default=0)
 
     class Meta:
         verbose_name = _("Nummernkreis")
@@ -548,16 +609,26 @@ class PaymentAccount(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reseller = models.OneToOneField(
-        Reseller, null=True, blank=True, on_delete=models.PROTECT, related_name="payment_account"
+        Reseller,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_account",
+        verbose_name=_("Reseller"),
     )
     customer = models.OneToOneField(
-        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="payment_account"
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_account",
+        verbose_name=_("Kunde"),
     )
-    stripe_customer_id = models.CharField(max_length=100, unique=True)
-    payment_method_id = models.CharField(max_length=100, blank=True)
-    payment_method_type = models.CharField(max_length=20, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    stripe_customer_id = models.CharField(_("Stripe-Kunde"), max_length=100, unique=True)
+    payment_method_id = models.CharField(_("Stripe-Zahlungsmethode"), max_length=100, blank=True)
+    payment_method_type = models.CharField(_("Zahlungsart"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="reseller_id", customer="customer_id", finance=True
@@ -583,13 +654,17 @@ class Payment(models.Model):
     """One collection of an invoice's total through Stripe (a PaymentIntent)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="payment")
-    stripe_payment_intent_id = models.CharField(max_length=100, unique=True)
-    amount_cents = models.BigIntegerField()
-    state = models.CharField(max_length=10, choices=PaymentState.choices)
-    failure_message = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, related_name="payment", verbose_name=_("Rechnung")
+    )
+    stripe_payment_intent_id = models.CharField(
+        _("Stripe-Zahlungsvorgang"), max_length=100, unique=True
+    )
+    amount_cents = models.BigIntegerField(_("Betrag (Cent)"))
+    state = models.CharField(_("Status"), max_length=10, choices=PaymentState.choices)
+    failure_message = models.CharField(_("Fehlermeldung"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="invoice__reseller_id", customer="invoice__buyer_customer_id"
@@ -610,9 +685,9 @@ class Payment(models.Model):
 class WebhookEvent(models.Model):
     """A Stripe webhook event already handled; its id makes a replay change nothing."""
 
-    event_id = models.CharField(max_length=100, primary_key=True)
-    event_type = models.CharField(max_length=100)
-    received_at = models.DateTimeField(auto_now_add=True)
+    event_id = models.CharField(_("Ereignis-ID"), max_length=100, primary_key=True)
+    event_type = models.CharField(_("Ereignistyp"), max_length=100)
+    received_at = models.DateTimeField(_("Empfangen"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Webhook-Ereignis")

@@ -53,7 +53,7 @@ def test_admin_index_and_lists_are_german_for_staff(world: World) -> None:
 
 
 def test_every_field_of_our_models_has_a_translatable_name() -> None:
-    for label in ("provisioning", "status", "support", "portal"):
+    for label in ("provisioning", "status", "support", "portal", "billing"):
         config = apps.get_app_config(label)
         assert isinstance(config.verbose_name, Promise), label
         for model in config.get_models():

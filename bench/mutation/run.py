@@ -48,6 +48,7 @@ MODULES = (
         "access",
         "provisioning/access.py",
         (
+            "tests/provisioning/test_access.py",
             "tests/provisioning/test_api_isolation.py",
             "tests/portal/test_isolation.py",
             "tests/netchecks/test_access.py",

@@ -1,4 +1,5 @@
-"""Invoice numbering under concurrency (BIL-5): consecutive, gapless, never twice, on PostgreSQL."""
+"""Invoice numbering (BIL-5): consecutive, gapless, never twice (under concurrency on
+PostgreSQL); who may issue, what the audit log records, why an invalid draft is refused."""
 
 from __future__ import annotations
 
@@ -14,16 +15,15 @@ from billing import services
 from billing.models import Invoice, InvoiceState, NumberCounter
 from billing.services import invoices as invoice_service
 from billing.services.runs import billing_run_create, billing_run_execute
+from provisioning.errors import ApplicationError
+from provisioning.models import AuditEvent
+from provisioning.permissions import PermissionDeniedError
 from tests.billing.conftest import berlin, hold
 from tests.factories import World
 from tests.realservices import require_postgresql
 
 OCT = dt.date(2026, 10, 1)
-pytestmark = [
-    pytest.mark.postgresql,
-    pytest.mark.usefixtures("price_lists"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = pytest.mark.usefixtures("price_lists")
 
 
 def _platform_drafts(world: World) -> list[Invoice]:
@@ -37,6 +37,8 @@ def _platform_drafts(world: World) -> list[Invoice]:
     return drafts
 
 
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
 def test_two_issuers_racing_on_one_series_get_consecutive_numbers(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -92,3 +94,50 @@ def test_two_issuers_racing_on_one_series_get_consecutive_numbers(
             "sequence", flat=True
         )
     ) == [1, 2]
+
+
+def test_only_finance_and_staff_issue_a_draft(world: World) -> None:
+    """Pins the permission check of ``invoice_finalize``: a reseller admin cannot issue the
+    platform's invoice to it, and nothing is numbered."""
+    draft = _platform_drafts(world)[0]
+    with pytest.raises(PermissionDeniedError):
+        services.invoice_finalize(invoice=draft, acting_user=world.reseller_admin_a)
+    assert not Invoice.objects.filter(state=InvoiceState.FINAL).exists()
+
+
+def test_issuing_is_audited_with_the_issuer_and_the_number(world: World) -> None:
+    """Pins the audit entry of issuing (AUD-1): who issued, draft → final, and the number."""
+    draft = _platform_drafts(world)[0]
+    issued = services.invoice_finalize(invoice=draft, acting_user=world.finance)
+    event = AuditEvent.objects.filter(object_id=str(issued.pk), action="update").get()
+    assert event.actor_id == world.finance.pk
+    assert event.changes == {"state": ["draft", "final"], "number": [None, "RE-000001"]}
+
+
+def test_issuing_an_issued_invoice_again_is_refused(world: World) -> None:
+    """Pins the refusal of a second issue: 409 ``invoice_final`` with its message."""
+    draft = _platform_drafts(world)[0]
+    issued = services.invoice_finalize(invoice=draft, acting_user=world.finance)
+    with pytest.raises(ApplicationError) as exc:
+        services.invoice_finalize(invoice=issued, acting_user=world.finance)
+    assert (exc.value.code, exc.value.status) == ("invoice_final", 409)
+    assert exc.value.message == "This invoice is already issued."
+
+
+def test_an_invalid_e_invoice_is_refused_with_its_first_finding(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pins the refusal of a draft whose e-invoice fails validation: 409 ``invoice_invalid``
+    naming the first finding's rule and message; the draft keeps no number."""
+    draft = _platform_drafts(world)[0]
+    monkeypatch.setattr(
+        invoice_service.einvoice,
+        "validate",
+        lambda xml: [invoice_service.einvoice.Finding("BR-CO-15", "/rsm:Invoice", "Total wrong")],
+    )
+    with pytest.raises(ApplicationError) as exc:
+        services.invoice_finalize(invoice=draft, acting_user=world.finance)
+    assert (exc.value.code, exc.value.status) == ("invoice_invalid", 409)
+    assert exc.value.message == "The e-invoice fails BR-CO-15: Total wrong"
+    draft.refresh_from_db()
+    assert draft.number is None and draft.state == InvoiceState.DRAFT

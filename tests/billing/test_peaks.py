@@ -155,3 +155,16 @@ def test_sql_peak_equals_brute_force(
         expected = _brute_force(spans)
         assert result.get((customer.pk, license_type), 0) == expected
         assert peak(spans, start, end) == expected
+
+
+def test_peaks_for_chosen_customers_only(world: World) -> None:
+    """Pins the ``customer_ids`` filter of ``peak_quantities`` (its public contract; the run
+    itself asks for all customers): exactly the chosen customers, every one of them."""
+    for customer in (world.customer_a1, world.customer_a2, world.customer_b1):
+        hold(customer, "klare_stimme", berlin(2026, 10, 2))
+    chosen = peak_quantities(OCT, customer_ids=[world.customer_b1.pk, world.customer_a1.pk])
+    assert chosen == {
+        (world.customer_a1.pk, "klare_stimme"): 1,
+        (world.customer_b1.pk, "klare_stimme"): 1,
+    }
+    assert peak_quantities(OCT, customer_ids=[]) == {}

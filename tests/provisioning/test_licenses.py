@@ -208,6 +208,18 @@ def test_demo_warnings_and_suspension_at_expiry(
     assert world.customer_a1.state == "active" and world.customer_a1.demo_expires_at is None
 
 
+def test_suspension_at_demo_expiry_is_audited_without_an_actor(world: World) -> None:
+    """Pins the audit entry of the automatic suspension (AUD-1, LIC-2): no person acted, and
+    the entry records the state change."""
+    customer, _ = _demo_customer(world)
+    expires = customer.demo_expires_at  # type: ignore[attr-defined]
+    pk = str(customer.pk)  # type: ignore[attr-defined]
+    assert services.demo_license_check(customer_id=pk, now=expires) == "suspended"
+    event = AuditEvent.objects.filter(object_id=pk, action="update").order_by("occurred_at").last()
+    assert event is not None and event.actor_id is None
+    assert event.changes == {"state": ["active", "suspended"]}
+
+
 def test_converted_demo_is_not_suspended(world: World) -> None:
     customer, _ = _demo_customer(world)
     expires = customer.demo_expires_at  # type: ignore[attr-defined]

@@ -6,9 +6,11 @@ people read a clock; under a minute reads "less than 1 min".
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_DOWN, Decimal
 
 from . import steps
+from .maintenance_rules import BERLIN
 
 UNITS = {
     "de": ("Tg.", "Std.", "Min."),
@@ -74,3 +76,33 @@ def percent(ratio: float, lang: str = "de", places: int = 2) -> str:
     if _lang(lang) == "de":
         text = text.replace(".", ",")
     return f"{text} %"
+
+
+def format_moment(moment: dt.datetime, lang: str = "de", *, weekday: bool = True) -> str:
+    """A moment in Berlin time: ``Sa. 09.01.2027 22:00 MEZ`` / ``Sat 9 Jan 2027 22:00 CET``."""
+    local = moment.astimezone(BERLIN)
+    summer = bool(local.dst())
+    if _lang(lang) == "de":
+        zone = "MESZ" if summer else "MEZ"
+        text = f"{local:%d.%m.%Y %H:%M} {zone}"
+        day = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")[local.weekday()]
+    else:
+        zone = "CEST" if summer else "CET"
+        month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+        text = f"{local.day} {month[local.month - 1]} {local.year} {local:%H:%M} {zone}"
+        day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[local.weekday()]
+    return f"{day} {text}" if weekday else text
+
+
+def format_time(moment: dt.datetime, lang: str = "de") -> str:
+    """``22:05:13 MEZ`` — the time of an update within a day."""
+    local = moment.astimezone(BERLIN)
+    summer = bool(local.dst())
+    zone = ("MESZ" if summer else "MEZ") if _lang(lang) == "de" else ("CEST" if summer else "CET")
+    return f"{local:%H:%M:%S} {zone}"
+
+
+def format_day(day: dt.date, lang: str = "de") -> str:
+    """``Sa. 09.01.2027`` / ``Sat 9 Jan 2027``."""
+    moment = dt.datetime.combine(day, dt.time(12), tzinfo=BERLIN)
+    return format_moment(moment, lang).rsplit(" ", 2)[0]

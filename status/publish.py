@@ -59,9 +59,14 @@ JSON_PATHS = {
 }
 
 
-def revision() -> int:
-    value = PageRevision.objects.filter(pk=1).values_list("revision", flat=True).first()
-    return int(value or 0)
+def revision() -> str:
+    """The page revision: its counter and the moment of the last change (so a counter that
+    starts again, after a restore, never meets an old cache entry)."""
+    row = PageRevision.objects.filter(pk=1).values_list("revision", "changed_at").first()
+    if row is None:
+        return "0"
+    number, changed_at = row
+    return f"{number}-{changed_at.timestamp() if changed_at else 0}"
 
 
 def cached(name: str, build: Callable[[], str]) -> str:
@@ -129,17 +134,23 @@ def _event_row(event: Event, lang: str) -> dict[str, Any]:
 
 
 def _bar_rects(bars: list[selectors.DayBar], lang: str) -> list[dict[str, Any]]:
+    """One rect per day; days with downtime or maintenance carry their date and length as a
+    tooltip, plain good days none (the legend and the row's label say it), which keeps the
+    page small."""
     t = texts(lang)
     rects = []
     for index, bar in enumerate(bars):
+        title = ""
         if bar.downtime_seconds:
-            label = f"{format_duration(bar.downtime_seconds, lang)} {t['downtime']}"
+            title = f"{format_duration(bar.downtime_seconds, lang)} {t['downtime']}"
         elif bar.maintenance:
-            label = f"{t['maintenance']}, {t['no_downtime']}"
-        else:
-            label = t["no_downtime"]
+            title = f"{t['maintenance']}, {t['no_downtime']}"
         rects.append(
-            {"x": index * 4, "level": bar.level, "title": f"{format_day(bar.day, lang)}: {label}"}
+            {
+                "x": index * 4,
+                "level": bar.level,
+                "title": f"{format_day(bar.day, lang)}: {title}" if title else "",
+            }
         )
     return rects
 

@@ -19,7 +19,9 @@ def _component_choices(lang: str) -> list[tuple[str, str]]:
 
     return [
         (str(c.pk), localized(c, "name", lang))
-        for c in Component.objects.filter(is_visible=True).order_by("position", "name_de")
+        for c in Component.objects.filter(is_visible=True).order_by(
+            "group__position", "group__name_de", "position", "name_de"
+        )
     ]
 
 
@@ -107,14 +109,16 @@ class ComponentsChoiceMixin(forms.Form):
     components = forms.ModelMultipleChoiceField(
         label=_("Betroffene Komponenten"),
         queryset=Component.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["components"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = Component.objects.order_by("position", "name_de")
+        field.queryset = Component.objects.order_by(
+            "group__position", "group__name_de", "position", "name_de"
+        )
 
 
 class IncidentForm(ComponentsChoiceMixin):

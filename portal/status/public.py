@@ -5,8 +5,10 @@ copy) and served from its cache; subscribing and unsubscribing are the only dyna
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,7 +20,7 @@ from status.texts import lang_or_default, texts
 
 from .forms import SubscribeForm
 
-PAGE_MAX_AGE = 15
+PAGE_MAX_AGE = 0  # browsers ask again every time and get 304 Not Modified while unchanged
 ERROR_TEXTS = {
     "invalid_email": "err_email",
     "invalid_mobile_number": "err_mobile",
@@ -28,39 +30,50 @@ ERROR_TEXTS = {
 }
 
 
-def _public(response: HttpResponse, max_age: int = PAGE_MAX_AGE) -> HttpResponse:
-    response["Cache-Control"] = f"public, max-age={max_age}"
+def _public(
+    request: HttpRequest, body: str, content_type: str, max_age: int = PAGE_MAX_AGE
+) -> HttpResponse:
+    """A cacheable answer with an ETag of its bytes: a browser or proxy that has them gets
+    304 Not Modified, and every change shows at the next look."""
+    data = body.encode()
+    etag = f'"{hashlib.sha1(data, usedforsecurity=False).hexdigest()}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(data, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={max_age}, must-revalidate"
     return response
 
 
 @require_GET
 def page(request: HttpRequest, lang: str = "de") -> HttpResponse:
-    response = HttpResponse(publish.page(lang), content_type="text/html; charset=utf-8")
+    response = _public(request, publish.page(lang), "text/html; charset=utf-8")
     response["Content-Language"] = lang
-    return _public(response)
+    return response
 
 
 @require_GET
 def feed(request: HttpRequest, lang: str = "de") -> HttpResponse:
     body = publish.cached(f"atom:{lang}", lambda: publish.atom(lang))
-    return _public(HttpResponse(body, content_type="application/atom+xml; charset=utf-8"), 60)
+    return _public(request, body, "application/atom+xml; charset=utf-8", 60)
 
 
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
     body = publish.cached("ical", publish.ical)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response = _public(request, body, "text/calendar; charset=utf-8", 300)
     response["Content-Disposition"] = 'inline; filename="stimme-wartung.ics"'
-    return _public(response, 300)
+    return response
 
 
 @require_GET
 def statuspage_json(request: HttpRequest, name: str) -> HttpResponse:
     if name not in publish.JSON_PATHS:
         raise Http404
-    response = HttpResponse(publish.json_cached(name), content_type="application/json")
+    response = _public(request, publish.json_cached(name), "application/json")
     response["Access-Control-Allow-Origin"] = "*"  # widgets on other sites read it
-    return _public(response)
+    return response
 
 
 def _client_ip(request: HttpRequest) -> str | None:

@@ -6,6 +6,7 @@ customers. Every other role finds nothing here (404, as for anything it may not 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -147,7 +148,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     (searchable, paginated)."""
     user = _viewer(request)
     active = open_events()
-    components = list(Component.objects.select_related("group").order_by("position", "name_de"))
+    components = list(
+        Component.objects.select_related("group").order_by(
+            "group__position", "group__name_de", "position", "name_de"
+        )
+    )
     states = component_states(components, active)
     query = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
@@ -401,9 +406,9 @@ def component_edit(request: HttpRequest, pk: str) -> HttpResponse:
             return redirect("portal:status_component_edit", pk=component.pk)
         messages.success(request, _("Die Komponente wurde gelöscht."))
         return redirect("portal:status_overview")
-    # A bound form validates against a stand-in, so the service still sees the old values.
+    # A bound form validates a copy, so the service still sees the old values to audit.
     form = (
-        ComponentForm(request.POST, instance=Component(pk=component.pk))
+        ComponentForm(request.POST, instance=copy.copy(component))
         if request.method == "POST"
         else ComponentForm(instance=component)
     )
@@ -447,7 +452,7 @@ def group_edit(request: HttpRequest, pk: str) -> HttpResponse:
         messages.success(request, _("Die Gruppe wurde gelöscht."))
         return redirect("portal:status_overview")
     form = (
-        ComponentGroupForm(request.POST, instance=ComponentGroup(pk=group.pk))
+        ComponentGroupForm(request.POST, instance=copy.copy(group))
         if request.method == "POST"
         else ComponentGroupForm(instance=group)
     )

@@ -269,3 +269,16 @@ def test_every_change_rewrites_the_static_copy(
     with django_capture_on_commit_callbacks(execute=True):
         step(world, event, steps.RESOLVED, timezone.now())
     assert "Alle Systeme funktionieren einwandfrei" in (tmp_path / "index.html").read_text()
+
+
+def test_browsers_revalidate_and_get_304_while_nothing_changed(
+    world: World, catalogue: Catalogue
+) -> None:
+    client = Client()
+    first = client.get("/status/")
+    assert first["Cache-Control"] == "public, max-age=0, must-revalidate"
+    same = client.get("/status/", headers={"If-None-Match": first["ETag"]})
+    assert same.status_code == 304 and same.content == b""
+    incident(world, catalogue)
+    changed = client.get("/status/", headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]

@@ -21,6 +21,7 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_billing
+	$(BIN)/python manage.py seed_demo_status
 
 ## Start the platform with demo data on http://127.0.0.1:8000 (embedded: SQLite, eager tasks).
 run: demo

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_float, env_int, env_list, env_str, env_url
@@ -184,7 +185,54 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "billing.tasks.bill_previous_month",
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
     },
+    # Status page: maintenance moves to in progress / completed at its start and end (STA-3);
+    # outbox rows whose task was lost or whose worker died are sent again (STA-6); the static
+    # copy is rewritten hourly so its 90-day bars and 7-day history move on with the clock.
+    "status-maintenance-steps": {
+        "task": "status.tasks.maintenance_tick",
+        "schedule": crontab(minute="*"),
+    },
+    "status-outbox-sweep": {
+        "task": "status.tasks.outbox_sweep",
+        "schedule": crontab(minute="*"),
+    },
+    "status-export-hourly": {
+        "task": "status.tasks.export_static_site",
+        "schedule": crontab(minute=5),
+    },
 }
+# Public status page (docs/status.md): its public address (links in mails, feeds and the static
+# copy), where the static copy is written, the SMS gateway, and the notification outbox.
+STATUS_BASE_URL = env_str("STIMME_STATUS_BASE_URL", f"{PORTAL_BASE_URL}/status").rstrip("/")
+STATUS_EXPORT_DIR = env_str("STIMME_STATUS_EXPORT_DIR")
+STATUS_REPORT_URL = env_str("STIMME_STATUS_REPORT_URL")  # "report a problem" (STA-7)
+STATUS_SMS_BACKEND = env_str("STIMME_SMS_BACKEND", "file")
+if STATUS_SMS_BACKEND not in {"file", "http"}:
+    raise ImproperlyConfigured(f"STIMME_SMS_BACKEND={STATUS_SMS_BACKEND!r}: expected file or http")
+STATUS_SMS_URL = env_url("STIMME_SMS_URL", schemes=("http", "https"))
+STATUS_SMS_TOKEN = env_str("STIMME_SMS_TOKEN")
+STATUS_SMS_SENDER = env_str("STIMME_SMS_SENDER", "stimme")
+STATUS_SMS_DIR = VAR_DIR / "sms"
+STATUS_OUTBOX_BATCH = env_int("STIMME_STATUS_OUTBOX_BATCH", 500, minimum=1, maximum=10000)
+STATUS_OUTBOX_LEASE_SECONDS = env_int(
+    "STIMME_STATUS_OUTBOX_LEASE_SECONDS", 300, minimum=1, maximum=86400
+)
+STATUS_SUBSCRIBE_LIMIT_PER_ADDRESS = env_int(
+    "STIMME_STATUS_SUBSCRIBE_LIMIT_PER_ADDRESS", 5, minimum=1
+)
+STATUS_SUBSCRIBE_LIMIT_PER_IP = env_int("STIMME_STATUS_SUBSCRIBE_LIMIT_PER_IP", 30, minimum=1)
+STATUS_PAGE_CACHE_SECONDS = env_int("STIMME_STATUS_PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)
+
+# Cache (status page, subscription rate limits): Redis when configured, else per process.
+_cache_url = env_url("STIMME_CACHE_URL", schemes=("redis", "rediss"))
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 STIMME_STRIPE_SECRET_KEY = env_str("STIMME_STRIPE_SECRET_KEY")
 STIMME_STRIPE_API_BASE = env_url("STIMME_STRIPE_API_BASE", schemes=("http", "https"))
 STIMME_STRIPE_WEBHOOK_SECRET = env_str("STIMME_STRIPE_WEBHOOK_SECRET")

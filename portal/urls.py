@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("portal.features.urls")),
     path("", include("portal.me.urls")),
     path("", include("portal.finance.urls")),
+    path("", include("portal.status.urls")),
 ]

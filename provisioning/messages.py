@@ -96,6 +96,7 @@ register(
             "Fachhändler."
         ),
         "not_found": N("Unbekannter Eintrag."),
+        "invalid": N("Unbekannte Kennung."),
         "unknown_fields": N("Einige Angaben können hier nicht gesetzt werden."),
         "customer_name_taken": N("Dieser Reseller hat bereits einen Kunden namens „%(name)s“."),
         "invalid_state": N("Bitte wählen Sie „aktiv“ oder „gesperrt“."),
@@ -176,6 +177,10 @@ register(
         "invalid_target": N("Kein gültiges Ziel."),
         "invalid_extension": N("Eine Durchwahl besteht nur aus Ziffern."),
         "extension_taken": N("Die Durchwahl %(extension)s ist bereits vergeben."),
+        "invalid_pin": N(
+            "Die PIN braucht 4 bis 8 Ziffern, darf nicht aus einer Ziffer oder einer Folge wie "
+            "1234 bestehen und nicht die eigene Durchwahl sein."
+        ),
         "configuration_loop": N("Diese Einstellung würde Anrufe im Kreis leiten: %(cycle)s"),
         "target_in_use": N("Wird noch als Ziel verwendet: %(places)s. Ändern Sie das zuerst."),
         "member_other_site": N(

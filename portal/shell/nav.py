@@ -26,6 +26,7 @@ from provisioning.permissions import (
     may_use_admin_site,
     may_view_own_customer,
 )
+from status.permissions import can_view_status_admin
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -73,6 +74,9 @@ def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
     if can_view_network_checks(user):
         url = reverse("portal:netcheck_overview")
         items.append(NavItem("network_checks", _("Netzwerkprüfung"), url))
+    if can_view_status_admin(user):  # STA, OPS-5: staff run it, resellers read and pass on
+        url = reverse("portal:status_overview")
+        items.append(NavItem("service_status", _("Betriebsstatus"), url))
     if can_read_audit_log(user):
         items.append(NavItem("audit", _("Protokoll"), reverse("portal:audit_list")))
     if has_profile_section(user):

@@ -622,3 +622,81 @@ def _finance_cases() -> list[Case]:
 
 
 CASES += _finance_cases()
+
+
+# Status page (STA-1 … STA-8, OPS-5): platform-wide objects. Staff run them, reseller admins
+# read them; every other role finds no such page, for a real id as for an unknown one.
+
+STATUS_OUTSIDERS = ("customer_admin_a1", "end_user_a1", "finance")
+
+
+def _status_incident(world: World) -> object:
+    from status import services as status_services
+
+    component = status_services.component_create(
+        acting_user=world.staff, data={"name_de": "Telefonie"}
+    )
+    return status_services.incident_open(
+        acting_user=world.staff,
+        title_de="Matrix-Störung",
+        components=[component],
+        message_de="x",
+    )
+
+
+def _status_maintenance(world: World) -> object:
+    import datetime as dt
+
+    from status import services as status_services
+    from status.maintenance_rules import BERLIN
+
+    component = status_services.component_create(
+        acting_user=world.staff, data={"name_de": "Telefonie"}
+    )
+    start = dt.datetime.combine(
+        dt.date.today() + dt.timedelta(days=10), dt.time(22, 0), tzinfo=BERLIN
+    )
+    return status_services.maintenance_schedule(
+        acting_user=world.staff,
+        title_de="Matrix-Wartung",
+        components=[component],
+        scheduled_start=start,
+        scheduled_end=start + dt.timedelta(hours=1),
+        message_de="x",
+    )
+
+
+def _status_component(world: World) -> object:
+    from status import services as status_services
+
+    return status_services.component_create(acting_user=world.staff, data={"name_de": "Fax"})
+
+
+def _status_group(world: World) -> object:
+    from status import services as status_services
+
+    return status_services.component_group_create(
+        acting_user=world.staff, data={"name_de": "Gruppe"}
+    )
+
+
+CASES += [
+    Case("status_event", "staff", 200, _status_incident, STATUS_OUTSIDERS),
+    Case(
+        "status_notice_pass_on",
+        "reseller_admin_a",
+        400,
+        _status_maintenance,
+        (*STATUS_OUTSIDERS, "staff"),
+        ("post",),
+    ),
+    Case(
+        "status_component_edit",
+        "staff",
+        200,
+        _status_component,
+        (*STATUS_OUTSIDERS, "reseller_admin_a"),
+    ),
+    Case("status_group_edit", "staff", 200, _status_group, (*STATUS_OUTSIDERS, "reseller_admin_a")),
+]
+NOT_OBJECT_URLS["status_unsubscribe"] = "unguessable token; tests/status/test_subscriptions.py"

@@ -182,8 +182,9 @@ def test_foreign_object_answers_404_with_not_found_body(
 def test_every_api_route_with_an_id_is_in_the_matrix() -> None:
     """A new endpoint must join the matrix above before it can ship."""
     from tests.billing.test_api import ISOLATION_COVERED as BILLING
+    from tests.status.test_api import PLATFORM_WIDE as STATUS
 
-    covered = {case.resource for case in CASES} | set(BILLING)
+    covered = {case.resource for case in CASES} | set(BILLING) | STATUS
     routes: set[str] = set()
     for pattern in get_resolver().url_patterns:
         if str(pattern.pattern) != "api/v1/":

@@ -22,6 +22,7 @@ EXPECTED_NAV = {
         "finance",
         "api_keys",
         "network_checks",
+        "service_status",
         "audit",
         "admin",
     ],
@@ -32,6 +33,7 @@ EXPECTED_NAV = {
         "finance",
         "api_keys",
         "network_checks",
+        "service_status",
         "audit",
     ],
     "customer_admin_a1": [

@@ -17,8 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N
+from django.utils.translation import gettext, gettext_noop
 
 from telephony.text import Text
 
@@ -90,125 +89,149 @@ def text_for(code: str, **params: Any) -> str:
 register(
     {
         # Access and tenancy
-        "permission_denied": N("Ihre Rolle darf diese Änderung nicht vornehmen."),
-        "customer_suspended": N(
+        "permission_denied": gettext_noop("Ihre Rolle darf diese Änderung nicht vornehmen."),
+        "customer_suspended": gettext_noop(
             "Diese Telefonanlage ist gesperrt und nur lesbar. Bitte wenden Sie sich an Ihren "
             "Fachhändler."
         ),
-        "not_found": N("Unbekannter Eintrag."),
-        "invalid": N("Unbekannte Kennung."),
-        "unknown_fields": N("Einige Angaben können hier nicht gesetzt werden."),
-        "customer_name_taken": N("Dieser Reseller hat bereits einen Kunden namens „%(name)s“."),
-        "invalid_state": N("Bitte wählen Sie „aktiv“ oder „gesperrt“."),
-        "username_taken": N("Es gibt bereits eine Anmeldung mit diesem Namen."),
-        "name_required": N("Bitte geben Sie einen Namen an."),
-        "api_key_name_taken": N("Sie haben bereits einen aktiven Schlüssel mit diesem Namen."),
-        "audit_append_only": N(
+        "not_found": gettext_noop("Unbekannter Eintrag."),
+        "invalid": gettext_noop("Unbekannte Kennung."),
+        "unknown_fields": gettext_noop("Einige Angaben können hier nicht gesetzt werden."),
+        "customer_name_taken": gettext_noop(
+            "Dieser Reseller hat bereits einen Kunden namens „%(name)s“."
+        ),
+        "invalid_state": gettext_noop("Bitte wählen Sie „aktiv“ oder „gesperrt“."),
+        "username_taken": gettext_noop("Es gibt bereits eine Anmeldung mit diesem Namen."),
+        "name_required": gettext_noop("Bitte geben Sie einen Namen an."),
+        "api_key_name_taken": gettext_noop(
+            "Sie haben bereits einen aktiven Schlüssel mit diesem Namen."
+        ),
+        "audit_append_only": gettext_noop(
             "Einträge des Änderungsprotokolls können weder geändert noch gelöscht werden."
         ),
         # Licenses
-        "base_license_required": N("Bitte buchen Sie zuerst die Grundlizenz des Kunden."),
-        "invalid_base_license": N(
+        "base_license_required": gettext_noop(
+            "Bitte buchen Sie zuerst die Grundlizenz des Kunden."
+        ),
+        "invalid_base_license": gettext_noop(
             "Bitte wählen Sie Grundlizenz, Erweiterte Grundlizenz oder Demolizenz."
         ),
-        "demo_only_for_new_customers": N(
+        "demo_only_for_new_customers": gettext_noop(
             "Eine Demolizenz kann nur die erste Grundlizenz eines Kunden sein."
         ),
-        "demo_limits_exceeded": N(
+        "demo_limits_exceeded": gettext_noop(
             "Eine Demo umfasst höchstens 3 Benutzer und einen SIP-Trunk; der Kunde hat schon mehr."
         ),
-        "demo_user_limit": N(
+        "demo_user_limit": gettext_noop(
             "Eine Demo umfasst höchstens 3 Benutzer. Für weitere Benutzer braucht der Kunde eine "
             "Grundlizenz."
         ),
-        "demo_trunk_limit": N(
+        "demo_trunk_limit": gettext_noop(
             "Eine Demo umfasst höchstens einen SIP-Trunk. Für weitere braucht der Kunde eine "
             "Grundlizenz."
         ),
-        "unknown_holding": N("Diese Lizenzbuchung gibt es nicht."),
-        "holding_released": N("Diese Lizenz wurde bereits freigegeben."),
-        "ledger_append_only": N("Einträge des Lizenzjournals können nicht geändert werden."),
+        "unknown_holding": gettext_noop("Diese Lizenzbuchung gibt es nicht."),
+        "holding_released": gettext_noop("Diese Lizenz wurde bereits freigegeben."),
+        "ledger_append_only": gettext_noop(
+            "Einträge des Lizenzjournals können nicht geändert werden."
+        ),
         # Sites, trunks, numbers
-        "site_name_taken": N("Der Kunde hat bereits einen Standort namens „%(name)s“."),
-        "extra_site_license_required": N(
+        "site_name_taken": gettext_noop("Der Kunde hat bereits einen Standort namens „%(name)s“."),
+        "extra_site_license_required": gettext_noop(
             "Jeder weitere Standort braucht die Lizenz „Weiterer Standort“ (monatlich "
             "berechnet). Bitte bestätigen Sie die Buchung."
         ),
-        "site_in_use": N(
+        "site_in_use": gettext_noop(
             "Der Standort hat noch Benutzer, einen SIP-Trunk oder Geräte. Verschieben oder "
             "entfernen Sie diese zuerst."
         ),
-        "site_trunk_limit": N(
+        "site_trunk_limit": gettext_noop(
             "Dieser Standort hat bereits seinen SIP-Trunk; mehr als einer geht nicht."
         ),
-        "provider_name_required": N("Bitte nennen Sie den Anbieter."),
-        "isdn_gateway_required": N(
+        "provider_name_required": gettext_noop("Bitte nennen Sie den Anbieter."),
+        "isdn_gateway_required": gettext_noop(
             "Für ISDN am Standort muss zuerst ein IP411-Gateway an diesem Standort registriert "
             "sein."
         ),
-        "isdn_mode_required": N("Bitte wählen Sie die Art des ISDN-Anschlusses."),
-        "registrar_required": N("Ein SIP-Anschluss braucht den Registrar des Anbieters."),
-        "trunk_in_use": N("Entfernen Sie zuerst die Rufnummernblöcke dieses SIP-Trunks."),
-        "invalid_number": N(
+        "isdn_mode_required": gettext_noop("Bitte wählen Sie die Art des ISDN-Anschlusses."),
+        "registrar_required": gettext_noop(
+            "Ein SIP-Anschluss braucht den Registrar des Anbieters."
+        ),
+        "trunk_in_use": gettext_noop(
+            "Entfernen Sie zuerst die Rufnummernblöcke dieses SIP-Trunks."
+        ),
+        "invalid_number": gettext_noop(
             "Keine gültige Rufnummer. Bitte international eingeben, z. B. +49 30 1234567."
         ),
-        "invalid_range": N("Die letzte Durchwahl darf nicht unter der ersten liegen."),
-        "block_too_large": N("Ein Block umfasst höchstens 10.000 Rufnummern."),
-        "block_in_use": N("Rufnummern dieses Blocks sind Benutzern zugewiesen."),
-        "number_taken": N("Bereits vergeben: %(numbers)s."),
-        "extension_not_in_block": N(
+        "invalid_range": gettext_noop("Die letzte Durchwahl darf nicht unter der ersten liegen."),
+        "block_too_large": gettext_noop("Ein Block umfasst höchstens 10.000 Rufnummern."),
+        "block_in_use": gettext_noop("Rufnummern dieses Blocks sind Benutzern zugewiesen."),
+        "number_taken": gettext_noop("Bereits vergeben: %(numbers)s."),
+        "extension_not_in_block": gettext_noop(
             "Diese Durchwahl liegt in keinem Rufnummernblock des SIP-Trunks dieses Standorts."
         ),
-        "main_number_reserved": N("Die Durchwahl 0 ist die Zentrale und wird nicht vergeben."),
-        "extension_required": N("Bitte wählen Sie eine Durchwahl am neuen Standort."),
+        "main_number_reserved": gettext_noop(
+            "Die Durchwahl 0 ist die Zentrale und wird nicht vergeben."
+        ),
+        "extension_required": gettext_noop("Bitte wählen Sie eine Durchwahl am neuen Standort."),
         # Users and devices
-        "feature_not_in_package": N("Das Paket „%(package)s“ enthält nicht: %(features)s."),
-        "package_downgrade_orphans_features": N(
+        "feature_not_in_package": gettext_noop(
+            "Das Paket „%(package)s“ enthält nicht: %(features)s."
+        ),
+        "package_downgrade_orphans_features": gettext_noop(
             "Das neue Paket enthält Funktionen nicht, die dieser Benutzer nutzt: %(features)s. "
             "Schalten Sie sie zuerst ab."
         ),
-        "works_at_site": N(
+        "works_at_site": gettext_noop(
             "Dieser Benutzer arbeitet an seinem Standort; ein Hinweis ist nicht nötig."
         ),
-        "mac_taken": N("Ein Gerät mit dieser MAC-Adresse ist bereits registriert."),
-        "only_gateways_rented": N("Gemietet werden nur IP411-Gateways."),
-        "gateway_in_use": N("Der ISDN-Anschluss des Standorts braucht dieses Gateway."),
+        "mac_taken": gettext_noop("Ein Gerät mit dieser MAC-Adresse ist bereits registriert."),
+        "only_gateways_rented": gettext_noop("Gemietet werden nur IP411-Gateways."),
+        "gateway_in_use": gettext_noop("Der ISDN-Anschluss des Standorts braucht dieses Gateway."),
         # Call features
-        "invalid_target": N("Kein gültiges Ziel."),
-        "invalid_extension": N("Eine Durchwahl besteht nur aus Ziffern."),
-        "extension_taken": N("Die Durchwahl %(extension)s ist bereits vergeben."),
-        "invalid_pin": N(
+        "invalid_target": gettext_noop("Kein gültiges Ziel."),
+        "invalid_extension": gettext_noop("Eine Durchwahl besteht nur aus Ziffern."),
+        "extension_taken": gettext_noop("Die Durchwahl %(extension)s ist bereits vergeben."),
+        "invalid_pin": gettext_noop(
             "Die PIN braucht 4 bis 8 Ziffern, darf nicht aus einer Ziffer oder einer Folge wie "
             "1234 bestehen und nicht die eigene Durchwahl sein."
         ),
-        "configuration_loop": N("Diese Einstellung würde Anrufe im Kreis leiten: %(cycle)s"),
-        "target_in_use": N("Wird noch als Ziel verwendet: %(places)s. Ändern Sie das zuerst."),
-        "member_other_site": N(
+        "configuration_loop": gettext_noop(
+            "Diese Einstellung würde Anrufe im Kreis leiten: %(cycle)s"
+        ),
+        "target_in_use": gettext_noop(
+            "Wird noch als Ziel verwendet: %(places)s. Ändern Sie das zuerst."
+        ),
+        "member_other_site": gettext_noop(
             "%(name)s arbeitet an einem anderen Standort; Mitglieder kommen vom Standort der "
             "Gruppe."
         ),
-        "member_twice": N("%(name)s ist doppelt aufgeführt."),
-        "name_taken": N("Der Name „%(name)s“ ist bereits vergeben."),
-        "not_a_member": N("%(user)s ist kein Mitglied von „%(group)s“."),
-        "invalid_digit": N("„%(digit)s“ ist keine Taste (0–9, * oder #)."),
-        "digit_twice": N("Die Taste %(digit)s ist doppelt belegt."),
-        "invalid_schedule": N(
+        "member_twice": gettext_noop("%(name)s ist doppelt aufgeführt."),
+        "name_taken": gettext_noop("Der Name „%(name)s“ ist bereits vergeben."),
+        "not_a_member": gettext_noop("%(user)s ist kein Mitglied von „%(group)s“."),
+        "invalid_digit": gettext_noop("„%(digit)s“ ist keine Taste (0–9, * oder #)."),
+        "digit_twice": gettext_noop("Die Taste %(digit)s ist doppelt belegt."),
+        "invalid_schedule": gettext_noop(
             "Der Zeitplan ist ungültig: Jeder Eintrag braucht einen Wochentag von Montag bis "
             "Sonntag und ein Ende nach dem Beginn."
         ),
-        "day_target_required": N("Bitte wählen Sie, wer Anrufe auf die Zentrale annimmt."),
-        "operator_not_configured": N("Bitte richten Sie zuerst die Zentrale ein."),
-        "invalid_mode": N("Bitte wählen Sie automatisch, Tag oder Nacht."),
-        "invalid_kind": N("Unbekannte Art von Audiodatei."),
-        "audio_wrong_type": N("Nur MP3- und WAV-Dateien können hochgeladen werden."),
-        "audio_corrupt": N(
+        "day_target_required": gettext_noop(
+            "Bitte wählen Sie, wer Anrufe auf die Zentrale annimmt."
+        ),
+        "operator_not_configured": gettext_noop("Bitte richten Sie zuerst die Zentrale ein."),
+        "invalid_mode": gettext_noop("Bitte wählen Sie automatisch, Tag oder Nacht."),
+        "invalid_kind": gettext_noop("Unbekannte Art von Audiodatei."),
+        "audio_wrong_type": gettext_noop("Nur MP3- und WAV-Dateien können hochgeladen werden."),
+        "audio_corrupt": gettext_noop(
             "Die Datei lässt sich nicht als %(format)s abspielen (beschädigt oder kein Audio)."
         ),
-        "audio_too_long": N("Die Aufnahme ist länger als 10 Minuten."),
-        "audio_too_large": N("Die Datei ist größer als 20 MB."),
-        "audio_empty": N("Die Datei ist leer."),
-        "audio_in_use": N("Die Audiodatei wird noch verwendet."),
-        "number_required": N("Ein Eintrag braucht mindestens eine Rufnummer."),
-        "fees_append_only": N("Einmalige Gebühren können weder geändert noch gelöscht werden."),
+        "audio_too_long": gettext_noop("Die Aufnahme ist länger als 10 Minuten."),
+        "audio_too_large": gettext_noop("Die Datei ist größer als 20 MB."),
+        "audio_empty": gettext_noop("Die Datei ist leer."),
+        "audio_in_use": gettext_noop("Die Audiodatei wird noch verwendet."),
+        "number_required": gettext_noop("Ein Eintrag braucht mindestens eine Rufnummer."),
+        "fees_append_only": gettext_noop(
+            "Einmalige Gebühren können weder geändert noch gelöscht werden."
+        ),
     }
 )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
@@ -23,7 +24,8 @@ def _portal_templates_refuse_unknown_variables() -> None:
     from django.conf import settings
     from django.test.signals import reset_template_engines
 
-    for engine in settings.TEMPLATES:
+    engines: list[dict[str, Any]] = settings.TEMPLATES
+    for engine in engines:
         if engine["BACKEND"] == "django.template.backends.django.DjangoTemplates":
             engine.setdefault("OPTIONS", {})["string_if_invalid"] = STRING_IF_INVALID
     reset_template_engines(setting="TEMPLATES")

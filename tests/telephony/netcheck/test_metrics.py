@@ -108,3 +108,104 @@ def test_r_factor_loss_reference(loss: float, plc: bool, r: float) -> None:
 
 def test_r_factor_no_impairment() -> None:
     assert metrics.r_factor(50.0, 0.0) == pytest.approx(93.2)
+
+
+# --- edges found unpinned by mutation testing (NET-1, notes on the network check) ----------
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def test_jitter_warmup_is_skipped_only_above_64_values() -> None:
+    """Pins the warm-up rule of the jitter summaries: the first 16 running values are left out
+    only when there are more than 64, in one stream and in pooled streams."""
+    assert metrics.jitter_summary([0.0] * 16 + [1.0] * 48) == (0.75, 1.0, 1.0)
+    assert metrics.jitter_summary([0.0] * 16 + [1.0] * 49) == (1.0, 1.0, 1.0)
+    for length in (65, 66):  # 64 and 65 running values
+        transit = [10.0 if i % 2 else 0.0 for i in range(length)]
+        running = metrics.rfc3550_jitter(transit)
+        kept = running[16:] if length == 66 else running
+        pooled = metrics.pooled_jitter([transit, transit])
+        assert pooled is not None
+        assert pooled[0] == pytest.approx(_mean(kept))
+        assert pooled[1] == pytest.approx(metrics.percentile(kept + kept, 95))
+
+
+def test_jitter_summaries_report_the_95th_percentile() -> None:
+    """Pins p95 (not a neighbour) in both summaries."""
+    running = [float(i) for i in range(101)]
+    assert metrics.jitter_summary(running) == (58.0, pytest.approx(95.8), 100.0)
+    transit = [float(i % 7) * (i % 3) for i in range(200)]
+    series = metrics.rfc3550_jitter(transit)[16:]
+    pooled = metrics.pooled_jitter([transit])
+    assert pooled is not None
+    assert pooled[1] == pytest.approx(metrics.percentile(series, 95))
+
+
+def test_percentile_edges() -> None:
+    """Pins interpolation between two values, the top end and the upper index."""
+    assert metrics.percentile([1, 3], 50) == 2
+    assert metrics.percentile([1, 2, 3], 100) == 3
+    assert metrics.percentile([1, 2, 3], 75) == 2.5
+    with pytest.raises(ValueError, match=r"^percentile of empty sequence$"):
+        metrics.percentile([], 50)
+
+
+def test_summarize_fields() -> None:
+    """Pins count, min, mean, p50, p95, p99 and max of a summary."""
+    assert metrics.summarize([1, 2, 3, 4]) == (4, 1.0, 2.5, 2.5, pytest.approx(3.85), 3.97, 4.0)
+    with pytest.raises(ValueError, match=r"^summarize of empty sequence$"):
+        metrics.summarize([])
+
+
+def test_wilson_edges() -> None:
+    """Pins the interval for a single packet, one loss in ten, and all lost."""
+    assert metrics.wilson_interval(0, 1) == (0.0, pytest.approx(0.79345, abs=1e-5))
+    low, high = metrics.wilson_interval(1, 10)
+    assert low == pytest.approx(0.017876, abs=1e-6) and high == pytest.approx(0.40415, abs=1e-5)
+    low, high = metrics.wilson_interval(5, 5)
+    assert low == pytest.approx(0.56552, abs=1e-5) and high == 1.0
+
+
+def test_packets_needed_refuses_thresholds_outside_0_and_1() -> None:
+    """Pins the guard of ``packets_needed``: a threshold of 0, 1 or more has no answer."""
+    assert metrics.packets_needed(0.01, 0.0) is None
+    assert metrics.packets_needed(0.5, 1.0) is None
+    assert metrics.packets_needed(0.005, 1.5) is None
+    assert metrics.packets_needed(-0.1, 0.01) is None
+
+
+def test_packets_needed_can_be_a_single_packet() -> None:
+    """Pins the lower end of the search: a rate far above the threshold is decided by 1."""
+    assert metrics.packets_needed(0.9, 0.01) == 1
+
+
+def test_delay_impairment_starts_just_above_100_ms() -> None:
+    """Pins Idd = 0 up to 100 ms and positive right above it (G.107)."""
+    assert metrics.delay_impairment(100) == 0.0
+    assert metrics.delay_impairment(101) > 0.0
+
+
+def test_effective_equipment_impairment_formula() -> None:
+    """Pins Ie,eff = Ie + (95 - Ie) * Ppl / (Ppl / BurstR + Bpl) with every term, and the
+    defaults (G.711 with PLC, random loss)."""
+    assert metrics.effective_equipment_impairment(2.0, ie=10, bpl=25.1, burst_r=2.0) == (
+        pytest.approx(10 + 85 * 2.0 / (1.0 + 25.1))
+    )
+    assert metrics.effective_equipment_impairment(1.0) == pytest.approx(95 / 26.1)
+
+
+def test_r_factor_terms_and_defaults() -> None:
+    """Pins R = R0 - Idd - Ie,eff: delay subtracts, Ie and BurstR reach Ie,eff, PLC is the
+    default."""
+    assert metrics.r_factor(200.0, 0.0) == pytest.approx(93.2 - metrics.delay_impairment(200.0))
+    assert metrics.r_factor(0.0, 0.0, ie=10.0) == pytest.approx(83.2)
+    assert metrics.r_factor(0.0, 2.0, burst_r=2.0) == pytest.approx(93.2 - 95 * 2 / (1 + 25.1))
+    assert round(metrics.r_factor(0.0, 1.0), 2) == 89.56
+
+
+def test_mos_formula_near_its_clamps() -> None:
+    """Pins where the clamps start: R 0.5 uses the formula (just below 1), R 100.5 is 4.5."""
+    assert metrics.mos_from_r(0.5) == pytest.approx(0.996779125)
+    assert metrics.mos_from_r(100.5) == 4.5

@@ -107,3 +107,41 @@ def test_transfer_to_emergency_number_is_refused() -> None:
     steps = transfer(dialled="112").steps
     assert not any(isinstance(s, SendViaTrunk) for s in steps)
     assert steps[-1].step_type == "reject"
+
+
+def test_transfer_plan_names_the_call_and_who_transferred() -> None:
+    """Pins the plan's call: the dialled transfer target and the transferring user."""
+    call = transfer(dialled="299").call
+    assert (call.dialled, call.caller_user_id) == ("299", "u200")
+
+
+def test_transfer_to_emergency_number_says_why() -> None:
+    """Pins the refusal's cause and trace text for an emergency number as transfer target."""
+    (step,) = transfer(dialled="112").steps
+    assert step.cause == "unknown_number"  # type: ignore[attr-defined]
+    assert step.reason == "emergency numbers cannot be transfer targets"
+
+
+def test_transfer_to_the_operator_rings_the_operator_like_a_call() -> None:
+    """Pins the transfer to 0: the operator rings as for a direct call (no recall to itself)."""
+    ring, end = transfer(dialled="0").steps
+    assert isinstance(ring, RingOne) and ring.endpoint.user_id == "u200"
+    assert ring.reason.startswith("transfer to the operator; day service: Monday 10:00")
+    assert end.step_type == "reject"
+
+
+def test_transfer_to_an_unassigned_extension_comes_back_at_once() -> None:
+    """Pins the unassigned target: straight back to the operator, saying which number."""
+    back = transfer(dialled="299").steps[0]
+    assert isinstance(back, RingOne) and back.endpoint.user_id == "u200"
+    assert back.reason.startswith("transfer target '299' is not assigned: back to the operator")
+
+
+def test_transfer_to_external_number_leaves_through_the_main_site() -> None:
+    """Pins the trunk of an external transfer (the operator's main site) and the trace."""
+    forward = transfer(dialled="+4930999").steps[0]
+    assert isinstance(forward, ForwardExternal)
+    assert (forward.number, forward.trunk_id) == ("+4930999", "trunk-ber")
+    assert forward.reason == (
+        "transfer to +4930999; forward to +4930999 via trunk trunk-ber of site 'Berlin'"
+    )

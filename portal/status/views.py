@@ -208,20 +208,11 @@ def event_detail(request: HttpRequest, pk: str) -> HttpResponse:
                 return redirect("portal:status_event", pk=event.pk)
     elif request.method == "POST" and not may_manage:
         raise Http404
-    duration = None
-    if event.started_at and event.ended_at:
-        duration = format_duration((event.ended_at - event.started_at).total_seconds(), "de")
-    context = {
+    context = _event_times(event) | {
         "event": event,
         "updates": list(event.updates.all()),
         "form": form,
         "may_manage": may_manage,
-        "duration": duration,
-        "window": (
-            format_duration((event.scheduled_end - event.scheduled_start).total_seconds(), "de")
-            if event.scheduled_start and event.scheduled_end
-            else None
-        ),
     }
     context.update(_notice_context(event, user))
     return render(
@@ -258,13 +249,28 @@ def notice_pass_on(request: HttpRequest, pk: str) -> HttpResponse:
                 % {"count": notice.recipient_count},
             )
             return redirect("portal:status_event", pk=event.pk)
-    context = {
+    context = _event_times(event) | {
         "event": event,
         "updates": list(event.updates.order_by("sequence")),
+        "form": None,
+        "may_manage": False,
         "notice_form": form,
         "notice_recipients": len(services.notice_recipients(user.reseller)),
     }
     return render(request, "portal/status/event.html", context, status=400)
+
+
+def _event_times(event: Event) -> dict[str, Any]:
+    """How long the event lasted and its announced window, worded (STA-4)."""
+    duration = None
+    if event.started_at and event.ended_at:
+        duration = format_duration((event.ended_at - event.started_at).total_seconds(), "de")
+    window = None
+    if event.scheduled_start and event.scheduled_end:
+        window = format_duration(
+            (event.scheduled_end - event.scheduled_start).total_seconds(), "de"
+        )
+    return {"duration": duration, "window": window}
 
 
 @never_cache

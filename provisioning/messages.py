@@ -95,7 +95,6 @@ register(
             "Fachhändler."
         ),
         "not_found": gettext_noop("Unbekannter Eintrag."),
-        "invalid": gettext_noop("Unbekannte Kennung."),
         "unknown_fields": gettext_noop("Einige Angaben können hier nicht gesetzt werden."),
         "customer_name_taken": gettext_noop(
             "Dieser Reseller hat bereits einen Kunden namens „%(name)s“."

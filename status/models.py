@@ -71,8 +71,8 @@ class ComponentGroup(models.Model):
     name_de = models.CharField(_("Name (deutsch)"), max_length=100, unique=True)
     name_en = models.CharField(_("Name (englisch)"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Angelegt"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("Geändert"))
 
     audit_scope: ClassVar[tuple[str | None, str | None]] = NO_SCOPE
 
@@ -104,8 +104,8 @@ class Component(models.Model):
     description_en = models.CharField(_("Beschreibung (englisch)"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     is_visible = models.BooleanField(_("Auf der Statusseite zeigen"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Angelegt"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("Geändert"))
 
     audit_scope: ClassVar[tuple[str | None, str | None]] = NO_SCOPE
 
@@ -153,10 +153,15 @@ class Event(models.Model):
     )
     urgent_explanation = models.CharField(_("Begründung"), max_length=500, blank=True, default="")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("angelegt von"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Angelegt"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("Geändert"))
 
     audit_scope: ClassVar[tuple[str | None, str | None]] = NO_SCOPE
 
@@ -211,15 +216,17 @@ class EventUpdate(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="updates")
-    sequence = models.PositiveIntegerField()
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="updates", verbose_name=_("Ereignis")
+    )
+    sequence = models.PositiveIntegerField(verbose_name=_("Laufende Nummer"))
     step = models.CharField(_("Schritt"), max_length=16, choices=Step.choices)
     message_de = models.TextField(_("Meldung (deutsch)"))
     message_en = models.TextField(_("Meldung (englisch)"), blank=True)
     posted_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
     # Who posted it, as text (the audit log has the account): a plain column, so deleting an
     # account never has to touch this append-only table.
-    author = models.CharField(max_length=150, blank=True)
+    author = models.CharField(max_length=150, blank=True, verbose_name=_("Verfasser"))
 
     objects = EventUpdateQuerySet.as_manager()
 
@@ -255,14 +262,20 @@ class Subscription(models.Model):
     Unsubscribing deletes the row (and its outbox rows) at once."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    channel = models.CharField(max_length=5, choices=Channel.choices)
-    address = models.CharField(max_length=254)
-    all_components = models.BooleanField(default=True)
-    components = models.ManyToManyField(Component, blank=True, related_name="subscriptions")
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.DE)
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    channel = models.CharField(max_length=5, choices=Channel.choices, verbose_name=_("Kanal"))
+    address = models.CharField(max_length=254, verbose_name=_("Adresse"))
+    all_components = models.BooleanField(default=True, verbose_name=_("alle Komponenten"))
+    components = models.ManyToManyField(
+        Component, blank=True, related_name="subscriptions", verbose_name=_("Komponenten")
+    )
+    language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.DE, verbose_name=_("Sprache")
+    )
+    token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False, verbose_name=_("Schlüssel")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Angelegt"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("Geändert"))
 
     class Meta:
         ordering = ["created_at"]
@@ -296,25 +309,40 @@ class OutboxMessage(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    key = models.CharField(max_length=200, unique=True)
-    channel = models.CharField(max_length=5, choices=Channel.choices)
-    recipient = models.CharField(max_length=254)
-    subject = models.CharField(max_length=300, blank=True)
-    body = models.TextField()
-    headers = models.JSONField(default=dict, blank=True)
+    key = models.CharField(max_length=200, unique=True, verbose_name=_("Schlüssel"))
+    channel = models.CharField(max_length=5, choices=Channel.choices, verbose_name=_("Kanal"))
+    recipient = models.CharField(max_length=254, verbose_name=_("Empfänger"))
+    subject = models.CharField(max_length=300, blank=True, verbose_name=_("Betreff"))
+    body = models.TextField(verbose_name=_("Text"))
+    headers = models.JSONField(default=dict, blank=True, verbose_name=_("Kopfzeilen"))
     update = models.ForeignKey(
-        EventUpdate, null=True, blank=True, on_delete=models.PROTECT, related_name="outbox"
+        EventUpdate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outbox",
+        verbose_name=_("Meldung"),
     )
     subscription = models.ForeignKey(
-        Subscription, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+        Subscription,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outbox",
+        verbose_name=_("Abonnement"),
     )
-    state = models.CharField(max_length=8, choices=OutboxState.choices, default=OutboxState.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claim = models.UUIDField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(
+        max_length=8,
+        choices=OutboxState.choices,
+        default=OutboxState.PENDING,
+        verbose_name=_("Zustand"),
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("Versuche"))
+    claim = models.UUIDField(null=True, blank=True, verbose_name=_("Reservierung"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reserviert am"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("gesendet am"))
+    last_error = models.CharField(max_length=500, blank=True, verbose_name=_("letzter Fehler"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Angelegt"))
 
     class Meta:
         ordering = ["id"]
@@ -334,17 +362,27 @@ class MaintenanceNotice(models.Model):
     the text as sent and how many admins it went to. Once per maintenance and reseller."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="notices")
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="notices", verbose_name=_("Ereignis")
+    )
     reseller = models.ForeignKey(
-        "provisioning.Reseller", on_delete=models.PROTECT, related_name="maintenance_notices"
+        "provisioning.Reseller",
+        on_delete=models.PROTECT,
+        related_name="maintenance_notices",
+        verbose_name=_("Reseller"),
     )
     subject = models.CharField(_("Betreff"), max_length=200)
     body = models.TextField(_("Text"))
-    recipient_count = models.PositiveIntegerField(default=0)
+    recipient_count = models.PositiveIntegerField(default=0, verbose_name=_("Anzahl Empfänger"))
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("gesendet von"),
     )
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField(verbose_name=_("gesendet am"))
 
     audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", None)
 
@@ -367,8 +405,8 @@ class PageRevision(models.Model):
     cached under this number, so every change shows at once on every web process."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    revision = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveBigIntegerField(default=0, verbose_name=_("Stand"))
+    changed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("geändert am"))
 
     class Meta:
         verbose_name = _("Stand der Statusseite")

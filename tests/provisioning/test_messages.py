@@ -59,7 +59,9 @@ def test_every_code_raised_anywhere_has_a_message() -> None:
     raised = {code for code, _where, _node in _raises()} | {"permission_denied"}
     assert len(raised) > 60  # the scan found the services of provisioning and billing
     assert {"month_not_over", "invoice_final", "configuration_loop"} <= raised
-    missing = sorted(raised - messages.codes())
+    # ``invalid`` is input validation: its words are the field's own ("Unknown id."), the same
+    # whether the serializer or a service finds the bad id (one answer for both, TEN-2).
+    missing = sorted(raised - messages.codes() - {"invalid"})
     assert not missing, f"codes without a message in provisioning.messages: {missing}"
 
 
@@ -164,9 +166,10 @@ def test_api_answers_a_rule_in_german_without_a_header_and_in_english_with_one(
     assert german.json()["message"] == expected
     assert german.json()["fields"] == {"name": [expected]}
     # English: the English catalogue, or the service's English message where it has none.
-    assert "site" in english.json()["message"] and "Standort" not in english.json()["message"]
+    english_text = english.json()["message"].replace(system.site.name, "")
+    assert "site" in english_text and "Standort" not in english_text
     assert list(english.json()["fields"]) == ["name"]
-    assert "Standort" not in str(english.json()["fields"])
+    assert "Standort" not in str(english.json()["fields"]).replace(system.site.name, "")
 
 
 def test_api_field_errors_follow_the_same_language(world: World, api: ApiFactory) -> None:

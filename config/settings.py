@@ -222,6 +222,10 @@ STATUS_SUBSCRIBE_LIMIT_PER_ADDRESS = env_int(
 )
 STATUS_SUBSCRIBE_LIMIT_PER_IP = env_int("STIMME_STATUS_SUBSCRIBE_LIMIT_PER_IP", 30, minimum=1)
 STATUS_PAGE_CACHE_SECONDS = env_int("STIMME_STATUS_PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)
+# How often a web process asks the database whether the page changed (0: every request).
+STATUS_PAGE_REVISION_CHECK_SECONDS = env_float(
+    "STIMME_STATUS_PAGE_REVISION_CHECK_SECONDS", 1.0, minimum=0, maximum=60
+)
 
 # Cache (status page, subscription rate limits): Redis when configured, else per process.
 _cache_url = env_url("STIMME_CACHE_URL", schemes=("redis", "rediss"))

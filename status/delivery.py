@@ -23,16 +23,17 @@ import datetime as dt
 import hashlib
 import smtplib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import messages, sms
+from . import mailbytes, messages, sms
 from .models import (
     Channel,
     Event,
@@ -45,7 +46,6 @@ from .models import (
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 8
-WRITE_CHUNK = 2000
 
 
 def _batches(ids: Sequence[T], size: int) -> Iterable[list[T]]:
@@ -69,48 +69,55 @@ def enqueue_on_commit(ids: Sequence[int]) -> None:
     transaction.on_commit(lambda: enqueue(ids))
 
 
-def subscribers_of(event: Event) -> Any:
-    component_ids = list(event.components.values_list("pk", flat=True))
-    return (
-        Subscription.objects.filter(Q(all_components=True) | Q(components__in=component_ids))
-        .distinct()
-        .values_list("pk", "channel", "address", "language", "token")
+_STEP_ROWS_SQL = """
+INSERT INTO status_outboxmessage
+    (key, channel, recipient, subject, body, headers, update_id, subscription_id,
+     state, attempts, last_error, created_at)
+SELECT %s || CAST(s.id AS TEXT), s.channel, s.address, '', '', {empty_json}, %s, s.id,
+       'pending', 0, '', %s
+FROM status_subscription s
+WHERE s.all_components OR EXISTS (
+    SELECT 1 FROM status_subscription_components sc
+    WHERE sc.subscription_id = s.id AND sc.component_id IN ({components})
+)
+ON CONFLICT (key) DO NOTHING
+"""
+
+
+def _write_step_rows(update: EventUpdate, component_ids: Sequence[Any]) -> int:
+    """One outbox row per subscription of the affected components, in one INSERT … SELECT
+    (10,000 rows in a fraction of a second); a row that exists is left alone."""
+    if not component_ids:
+        return 0
+    uuid_field = Subscription._meta.pk
+    assert uuid_field is not None
+    components = [uuid_field.get_db_prep_value(pk, connection) for pk in component_ids]
+    sql = _STEP_ROWS_SQL.format(
+        empty_json="CAST('{}' AS jsonb)" if connection.vendor == "postgresql" else "'{}'",
+        components=", ".join(["%s"] * len(components)),
     )
+    params = [
+        f"step:{update.pk}:",
+        uuid_field.get_db_prep_value(update.pk, connection),
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        *components,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
 
 
 def fan_out_update(*, update_id: Any) -> int:
-    """Write the outbox rows of one step and queue them; returns how many rows are pending."""
+    """Write the outbox rows of one step and queue them; returns how many rows are pending.
+
+    Rows of a step carry no text: a batch words the step for each row when it sends it
+    (``render_rows``), in the subscriber's language and with its unsubscribe link."""
     update = EventUpdate.objects.select_related("event").filter(pk=update_id).first()
     if update is None:
         return 0
-    event = update.event
-    components = list(event.components.order_by("position", "name_de"))
-    rendered = {
-        lang: messages.render_step(event, update, components, lang) for lang in ("de", "en")
-    }
-    rows = []
-    for pk, channel, address, lang, token in subscribers_of(event).iterator(chunk_size=WRITE_CHUNK):
-        text = rendered.get(lang, rendered["de"])
-        if channel == Channel.EMAIL:
-            body = text.body + messages.email_footer(token, lang)
-            headers = messages.unsubscribe_headers(token)
-            subject = text.subject
-        else:
-            body, headers, subject = text.sms, {}, ""
-        rows.append(
-            OutboxMessage(
-                key=f"step:{update.pk}:{pk}",
-                channel=channel,
-                recipient=address,
-                subject=subject[:300],
-                body=body,
-                headers=headers,
-                update=update,
-                subscription_id=pk,
-            )
-        )
-    for chunk in _batches(rows, WRITE_CHUNK):
-        OutboxMessage.objects.bulk_create(chunk, ignore_conflicts=True)
+    component_ids = list(update.event.components.values_list("pk", flat=True))
+    with transaction.atomic():
+        _write_step_rows(update, component_ids)
     pending = list(
         OutboxMessage.objects.filter(update=update, state=OutboxState.PENDING).values_list(
             "pk", flat=True
@@ -118,6 +125,35 @@ def fan_out_update(*, update_id: Any) -> int:
     )
     enqueue(pending)
     return len(pending)
+
+
+def render_rows(rows: Sequence[OutboxMessage]) -> None:
+    """Fill in subject, body and headers of step rows (wording each step once per language)."""
+    steps_needed = {row.update_id for row in rows if row.update_id and not row.body}
+    if not steps_needed:
+        return
+    updates = {
+        u.pk: u for u in EventUpdate.objects.select_related("event").filter(pk__in=steps_needed)
+    }
+    rendered: dict[tuple[Any, str], messages.StepMessage] = {}
+    for row in rows:
+        if row.update_id not in updates or row.body or row.subscription is None:
+            continue
+        update = updates[row.update_id]
+        lang = row.subscription.language
+        text = rendered.get((update.pk, lang))
+        if text is None:
+            components = list(update.event.components.order_by("position", "name_de"))
+            text = rendered[(update.pk, lang)] = messages.render_step(
+                update.event, update, components, lang
+            )
+        token = row.subscription.token
+        if row.channel == Channel.EMAIL:
+            row.subject = text.subject[:300]
+            row.body = text.body + messages.email_footer(token, lang)
+            row.headers = messages.unsubscribe_headers(token)
+        else:
+            row.body = text.sms
 
 
 def announce_maintenance(*, event_id: Any) -> int:
@@ -193,8 +229,12 @@ def message_id(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain or 'stimme.invalid'}>"
 
 
+def _standard_headers(row: OutboxMessage) -> dict[str, str]:
+    return {"Message-ID": message_id(row.key), "Auto-Submitted": "auto-generated"}
+
+
 def _email(row: OutboxMessage, connection: Any) -> EmailMessage:
-    headers = {**row.headers, "Message-ID": message_id(row.key), "Auto-Submitted": "auto-generated"}
+    headers = {**row.headers, **_standard_headers(row)}
     return EmailMessage(
         subject=row.subject,
         body=row.body,
@@ -227,11 +267,44 @@ def _mark(row: OutboxMessage, token: uuid.UUID, **fields: Any) -> None:
     OutboxMessage.objects.filter(pk=row.pk, claim=token).update(**fields)
 
 
+def _mark_sent(row: OutboxMessage, token: uuid.UUID) -> None:
+    """The hot path (once per message): one plain UPDATE, committed before the next send."""
+    claim_field = OutboxMessage._meta.get_field("claim")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE status_outboxmessage SET state = %s, sent_at = %s WHERE id = %s AND claim = %s",
+            [
+                OutboxState.SENT.value,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                row.pk,
+                claim_field.get_db_prep_value(token, connection),
+            ],
+        )
+
+
 def _release(rows: Sequence[OutboxMessage], token: uuid.UUID, error: str) -> None:
     """Give rows back after a passing failure; the sweep sends them again a minute later."""
     for row in rows:
         state = OutboxState.FAILED if row.attempts >= MAX_ATTEMPTS else OutboxState.PENDING
         _mark(row, token, state=state, claim=None, last_error=error[:500])
+
+
+@contextlib.contextmanager
+def _quick_commits() -> Iterator[None]:
+    """On PostgreSQL, commit the "sent" marks without waiting for the disk flush. Every other
+    session sees a mark at once, so workers never send a marked row again; only a crash of the
+    database server itself could lose the last fraction of a second of marks, and those
+    messages would be sent again — with the same Message-ID."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def send_batch(ids: Sequence[int]) -> dict[str, int]:
@@ -240,28 +313,47 @@ def send_batch(ids: Sequence[int]) -> dict[str, int]:
     result = {"sent": 0, "failed": 0, "released": 0}
     if token is None:
         return result
-    rows = list(OutboxMessage.objects.filter(claim=token, state=OutboxState.SENDING).order_by("pk"))
+    rows = list(
+        OutboxMessage.objects.filter(claim=token, state=OutboxState.SENDING)
+        .select_related("subscription")
+        .order_by("pk")
+    )
+    render_rows(rows)
     emails = [row for row in rows if row.channel == Channel.EMAIL]
     texts = [row for row in rows if row.channel == Channel.SMS]
-    if emails:
-        _send_emails(emails, token, result)
-    if texts:
-        _send_sms(texts, token, result)
+    with _quick_commits():
+        if emails:
+            _send_emails(emails, token, result)
+        if texts:
+            _send_sms(texts, token, result)
     return result
 
 
 def _send_emails(rows: list[OutboxMessage], token: uuid.UUID, result: dict[str, int]) -> None:
-    connection = get_connection(fail_silently=False)
+    mailer = get_connection(fail_silently=False)
     try:
-        connection.open()
+        mailer.open()
     except (smtplib.SMTPException, OSError) as error:
         _release(rows, token, f"connect: {error}")
         result["released"] += len(rows)
         return
+    # Over SMTP, simple mails go out as bytes written directly (status/mailbytes.py); any other
+    # backend (files, tests) and any unusual mail take Django's EmailMessage.
+    smtp = getattr(mailer, "connection", None) if isinstance(mailer, SmtpBackend) else None
+    writer = mailbytes.Writer() if smtp is not None else None
     try:
         for index, row in enumerate(rows):
             try:
-                connection.send_messages([_email(row, connection)])
+                raw = None
+                if writer is not None:
+                    headers = {**row.headers, **_standard_headers(row)}
+                    raw = writer.write(
+                        to=row.recipient, subject=row.subject, body=row.body, headers=headers
+                    )
+                if raw is not None and smtp is not None and writer is not None:
+                    smtp.sendmail(writer.envelope_from, [row.recipient], raw)
+                else:
+                    mailer.send_messages([_email(row, mailer)])
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
                 _mark(row, token, state=OutboxState.FAILED, claim=None, last_error=str(error)[:500])
                 result["failed"] += 1
@@ -270,11 +362,11 @@ def _send_emails(rows: list[OutboxMessage], token: uuid.UUID, result: dict[str, 
                 _release(rows[index:], token, str(error))
                 result["released"] += len(rows) - index
                 return
-            _mark(row, token, state=OutboxState.SENT, sent_at=timezone.now())
+            _mark_sent(row, token)
             result["sent"] += 1
     finally:
         with contextlib.suppress(smtplib.SMTPException, OSError):
-            connection.close()
+            mailer.close()
 
 
 def _send_sms(rows: list[OutboxMessage], token: uuid.UUID, result: dict[str, int]) -> None:
@@ -290,7 +382,7 @@ def _send_sms(rows: list[OutboxMessage], token: uuid.UUID, result: dict[str, int
             _release(rows[index:], token, str(error))
             result["released"] += len(rows) - index
             return
-        _mark(row, token, state=OutboxState.SENT, sent_at=timezone.now())
+        _mark_sent(row, token)
         result["sent"] += 1
 
 

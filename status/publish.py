@@ -10,10 +10,14 @@ shows at once on every web process, and for at most ``STATUS_PAGE_CACHE_SECONDS`
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,24 +63,59 @@ JSON_PATHS = {
 }
 
 
+@dataclass(frozen=True)
+class Payload:
+    """A rendered document as sent: its bytes, the same gzip-compressed, and its ETag."""
+
+    data: bytes
+    gzip: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, text: str) -> Payload:
+        data = text.encode()
+        digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()
+        return cls(data, gzip.compress(data, compresslevel=6, mtime=0), f'"{digest}"')
+
+
+_checked: dict[str, tuple[float, str]] = {}
+
+
 def revision() -> str:
     """The page revision: its counter and the moment of the last change (so a counter that
-    starts again, after a restore, never meets an old cache entry)."""
+    starts again, after a restore, never meets an old cache entry). A web process asks the
+    database at most every ``STATUS_PAGE_REVISION_CHECK_SECONDS``; the process that made a
+    change forgets its answer at once."""
+    now = time.monotonic()
+    known = _checked.get("revision")
+    if known is not None and known[0] > now:
+        return known[1]
     row = PageRevision.objects.filter(pk=1).values_list("revision", "changed_at").first()
-    if row is None:
-        return "0"
-    number, changed_at = row
-    return f"{number}-{changed_at.timestamp() if changed_at else 0}"
+    value = "0"
+    if row is not None:
+        number, changed_at = row
+        value = f"{number}-{changed_at.timestamp() if changed_at else 0}"
+    _checked["revision"] = (now + settings.STATUS_PAGE_REVISION_CHECK_SECONDS, value)
+    return value
 
 
-def cached(name: str, build: Callable[[], str]) -> str:
-    """``build()`` cached under the current page revision."""
+def forget_revision() -> None:
+    _checked.clear()
+
+
+def cached_payload(name: str, build: Callable[[], str]) -> Payload:
+    """``build()`` rendered once per page revision (and at most every
+    ``STATUS_PAGE_CACHE_SECONDS``), with its compressed form and ETag."""
     key = f"status:pub:{name}:{revision()}"
     value = cache.get(key)
     if value is None:
-        value = build()
+        value = Payload.of(build())
         cache.set(key, value, timeout=settings.STATUS_PAGE_CACHE_SECONDS)
-    return str(value)
+    return value
+
+
+def cached(name: str, build: Callable[[], str]) -> str:
+    return cached_payload(name, build).data.decode()
 
 
 # The page -------------------------------------------------------------------------------------
@@ -232,8 +271,8 @@ def render_page(lang: str, *, now: dt.datetime | None = None) -> str:
     return render_to_string("status/public/page.html", page_context(lang, now=now))
 
 
-def page(lang: str) -> str:
-    return cached(f"page:{lang}", lambda: render_page(lang))
+def page(lang: str) -> Payload:
+    return cached_payload(f"page:{lang}", lambda: render_page(lang))
 
 
 # JSON, Atom and iCalendar -------------------------------------------------------------------
@@ -244,8 +283,8 @@ def json_document(name: str, *, now: dt.datetime | None = None) -> str:
     return json.dumps(documents[name], ensure_ascii=False, indent=None, separators=(",", ":"))
 
 
-def json_cached(name: str) -> str:
-    return cached(f"json:{name}", lambda: json_document(name))
+def json_cached(name: str) -> Payload:
+    return cached_payload(f"json:{name}", lambda: json_document(name))
 
 
 def atom(lang: str, *, now: dt.datetime | None = None) -> str:

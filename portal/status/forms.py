@@ -103,6 +103,7 @@ class ComponentForm(forms.ModelForm):
             "position",
             "is_visible",
         ]
+        widgets = {"is_visible": forms.CheckboxInput(attrs={"class": "form-check-input"})}
 
 
 class ComponentsChoiceMixin(forms.Form):
@@ -182,6 +183,7 @@ class MaintenanceForm(ComponentsChoiceMixin):
     urgent = forms.BooleanField(
         label=_("Dringend (Störung oder Sicherheitsupdate, mindestens 1 Stunde Vorlauf)"),
         required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     urgent_reason = forms.ChoiceField(
         label=_("Grund der Dringlichkeit"),

@@ -5,8 +5,6 @@ copy) and served from its cache; subscribing and unsubscribing are the only dyna
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
@@ -31,17 +29,20 @@ ERROR_TEXTS = {
 
 
 def _public(
-    request: HttpRequest, body: str, content_type: str, max_age: int = PAGE_MAX_AGE
+    request: HttpRequest, payload: publish.Payload, content_type: str, max_age: int = PAGE_MAX_AGE
 ) -> HttpResponse:
-    """A cacheable answer with an ETag of its bytes: a browser or proxy that has them gets
-    304 Not Modified, and every change shows at the next look."""
-    data = body.encode()
-    etag = f'"{hashlib.sha1(data, usedforsecurity=False).hexdigest()}"'
-    if etag in request.headers.get("If-None-Match", ""):
+    """A cacheable answer with an ETag of its bytes (a browser or proxy that has them gets
+    304 Not Modified, and every change shows at the next look), gzip-compressed for clients
+    that accept it."""
+    if payload.etag in request.headers.get("If-None-Match", ""):
         response: HttpResponse = HttpResponseNotModified()
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(payload.gzip, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(data, content_type=content_type)
-    response["ETag"] = etag
+        response = HttpResponse(payload.data, content_type=content_type)
+    response["ETag"] = payload.etag
+    response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = f"public, max-age={max_age}, must-revalidate"
     return response
 
@@ -55,14 +56,14 @@ def page(request: HttpRequest, lang: str = "de") -> HttpResponse:
 
 @require_GET
 def feed(request: HttpRequest, lang: str = "de") -> HttpResponse:
-    body = publish.cached(f"atom:{lang}", lambda: publish.atom(lang))
-    return _public(request, body, "application/atom+xml; charset=utf-8", 60)
+    payload = publish.cached_payload(f"atom:{lang}", lambda: publish.atom(lang))
+    return _public(request, payload, "application/atom+xml; charset=utf-8", 60)
 
 
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
-    body = publish.cached("ical", publish.ical)
-    response = _public(request, body, "text/calendar; charset=utf-8", 300)
+    payload = publish.cached_payload("ical", publish.ical)
+    response = _public(request, payload, "text/calendar; charset=utf-8", 300)
     response["Content-Disposition"] = 'inline; filename="stimme-wartung.ics"'
     return response
 

@@ -37,12 +37,14 @@ def page_changed() -> None:
             pk=1, defaults={"revision": 1, "changed_at": timezone.now()}
         )
 
-    def export() -> None:
+    def after_commit() -> None:
+        from ..publish import forget_revision
         from ..tasks import export_static_site
 
+        forget_revision()
         export_static_site.delay()
 
-    transaction.on_commit(export)
+    transaction.on_commit(after_commit)
 
 
 def record_create(instance: models.Model, actor: Account | None, **extra: Any) -> None:

@@ -22,6 +22,7 @@ def _fresh_cache_and_sms(settings, tmp_path: Path) -> Iterator[None]:  # type: i
     settings.STATUS_SMS_BACKEND = "file"
     settings.STATUS_SMS_DIR = tmp_path / "sms"
     settings.STATUS_BASE_URL = "https://status.stimme.example"
+    settings.STATUS_PAGE_REVISION_CHECK_SECONDS = 0  # tests change data without commits
     yield
     cache.clear()
 

@@ -400,3 +400,59 @@ def test_sms_gateway_over_http_carries_an_idempotency_key(settings) -> None:  # 
         assert raised.value.permanent
     finally:
         server.shutdown()
+
+
+def test_mail_over_smtp_is_a_valid_plain_text_mail(
+    world: World,
+    catalogue: Catalogue,
+    settings,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    """The SMTP path writes step mails as bytes directly; a real SMTP server gets a mail whose
+    headers and body read back exactly."""
+    import email
+    import email.policy
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self) -> None:
+            self.envelopes: list[Any] = []
+
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            self.envelopes.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    try:
+        sub = services.subscription_subscribe(
+            channel="email", address="jana@example.org", components=[catalogue.calls]
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            open_incident(world, [catalogue.calls])
+    finally:
+        controller.stop()
+    [envelope] = inbox.envelopes
+    assert envelope.rcpt_tos == ["jana@example.org"]
+    assert envelope.mail_from == "noreply@stimme.example"
+    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert message["Subject"] == "[Störung] Anrufe brechen ab – Untersuchung"
+    assert message["To"] == "jana@example.org"
+    assert message["From"] == "stimme platform <noreply@stimme.example>"
+    link = f"https://status.stimme.example/unsubscribe/{sub.token}/"
+    assert message["List-Unsubscribe"] == f"<{link}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    row = OutboxMessage.objects.get(subscription=sub)
+    assert message["Message-ID"] == delivery.message_id(row.key)
+    assert message.get_content_type() == "text/plain"
+    body = message.get_content()
+    assert "Wir untersuchen." in body and "Betroffen: Telefonie" in body
+    assert body.rstrip().endswith(link)

@@ -141,6 +141,7 @@ def test_history_cannot_be_edited_or_deleted(world: World, catalogue: Catalogue)
         EventUpdate.objects.all().delete()
 
 
+@pytest.mark.postgresql
 def test_database_refuses_changing_history_on_postgresql(
     world: World, catalogue: Catalogue
 ) -> None:

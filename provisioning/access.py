@@ -6,7 +6,7 @@ foreign object, an unknown id and a malformed id, so nobody learns whether an id
 
 Ids named inside a request body (``members``, ``site``, a routing target ``user:<id>`` …) are
 resolved by ``find_reference``/``resolve_reference`` and refused with ``unknown_reference``:
-one answer — ``invalid`` with "Unknown id." on the field — for an unknown, a malformed, another
+one answer — ``invalid`` with "Unbekannte ID." on the field — for an unknown, a malformed, another
 tenant's and, where the body writes to one customer, another customer's id.
 """
 
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from . import audit
 from .errors import ApplicationError
@@ -83,14 +84,16 @@ def get_for_user(
     return obj
 
 
-UNKNOWN_ID = "Unknown id."
-"""The one message for an id in a body that names nothing the caller may use there."""
+UNKNOWN_ID = gettext_lazy("Unbekannte ID.")
+"""The one message for an id in a body that names nothing the caller may use there (German,
+English with ``Accept-Language: en``)."""
 
 
 def unknown_reference(field: str) -> ApplicationError:
     """The refusal of an id named in ``field`` of a request body: the same for an id that does
     not exist, a malformed one, another tenant's and another customer's (TEN-2)."""
-    return ApplicationError("invalid", f"{field}: {UNKNOWN_ID}", fields={field: [UNKNOWN_ID]})
+    message = str(UNKNOWN_ID)
+    return ApplicationError("invalid", f"{field}: {message}", fields={field: [message]})
 
 
 def _as_pk(model: type[models.Model], value: Any) -> Any:

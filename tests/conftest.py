@@ -17,6 +17,17 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Every test starts in the platform's default language: a request with
+    ``Accept-Language: en`` leaves English active in the thread, which would leak into the next
+    test's service calls."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _portal_templates_refuse_unknown_variables() -> None:
     """An unknown variable in a portal template fails the test (tests/template_variables.py);

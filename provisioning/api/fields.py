@@ -19,7 +19,7 @@ from provisioning.models import Customer
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """An object the caller can see, named by its id; any other value — unknown, malformed,
-    another tenant's — reads as "Unknown id." on this field."""
+    another tenant's — reads as "Unbekannte ID." on this field."""
 
     default_error_messages = {"does_not_exist": access.UNKNOWN_ID}
 

@@ -183,7 +183,7 @@ def test_targets_of_another_customer_are_unknown(office: Office) -> None:
             data={"always": f"user:{foreign.user.pk}"},
         )
     assert refused.value.code == "invalid"
-    assert refused.value.fields == {"always": ["Unknown id."]}
+    assert refused.value.fields == {"always": ["Unbekannte ID."]}
 
 
 def test_outsider_cannot_configure(office: Office) -> None:

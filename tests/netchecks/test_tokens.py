@@ -58,5 +58,5 @@ def test_customer_admin_and_other_reseller_cannot_create_tokens(
     assert own.status_code == 403
     other = api(world.reseller_admin_b).post("/api/v1/network-check-tokens/", data, format="json")
     assert other.status_code == 400
-    assert other.json()["fields"] == {"site": ["Unknown id."]}
+    assert other.json()["fields"] == {"site": ["Unbekannte ID."]}
     assert not SiteCheckToken.objects.exists()

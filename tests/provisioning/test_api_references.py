@@ -29,7 +29,7 @@ from provisioning.models import (
 )
 from tests.factories import System, World, build_system, customer_data
 
-UNKNOWN = "Unknown id."
+UNKNOWN = "Unbekannte ID."
 
 
 def _wav() -> bytes:
@@ -356,3 +356,15 @@ def test_unknown_malformed_and_foreign_ids_get_the_same_answer(
         answers[f"foreign-{n}"] = _send(client, ref, tenants, str(foreign))
     for name, answer in answers.items():
         assert answer == expected, (name, answer)
+
+
+def test_the_unknown_id_answer_is_english_when_asked(
+    tenants: Tenants, api: Callable[[Account | None], APIClient]
+) -> None:
+    ref = REFS[0]
+    client = api(getattr(tenants.world, ref.actor))
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
+    status, body = _send(client, ref, tenants, str(uuid.uuid4()))
+    assert status == 400
+    assert body["fields"] == {ref.field: ["Unknown id."]}
+    assert body["message"] == f"{ref.field}: Unknown id."

@@ -59,7 +59,7 @@ def test_every_code_raised_anywhere_has_a_message() -> None:
     raised = {code for code, _where, _node in _raises()} | {"permission_denied"}
     assert len(raised) > 60  # the scan found the services of provisioning and billing
     assert {"month_not_over", "invoice_final", "configuration_loop"} <= raised
-    # ``invalid`` is input validation: its words are the field's own ("Unknown id."), the same
+    # ``invalid`` is input validation: its words are the field's own ("Unbekannte ID."), the same
     # whether the serializer or a service finds the bad id (one answer for both, TEN-2).
     missing = sorted(raised - messages.codes() - {"invalid"})
     assert not missing, f"codes without a message in provisioning.messages: {missing}"

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from portal.refusals import attempt
+from portal.shell.audit_values import readable
 from portal.shell.forms import (
     ApiKeyForm,
     AuditFilterForm,
@@ -244,7 +245,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "event": event,
             "type": _type_label(event.object_type),
             "changes": [
-                (_field_label(event.object_type, name), pair[0], pair[1])
+                (
+                    _field_label(event.object_type, name),
+                    readable(event.object_type, name, pair[0]),
+                    readable(event.object_type, name, pair[1]),
+                )
                 for name, pair in sorted(event.changes.items())
                 if isinstance(pair, list) and len(pair) == 2
             ],

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
+from portal.shell.audit_values import readable
 from portal.shell.views import _field_label
 from provisioning import services
 from provisioning.models import Account, AuditEvent
@@ -105,3 +106,28 @@ def test_every_field_and_relation_of_every_model_has_a_label() -> None:
         for field in model._meta.get_fields(include_hidden=True):
             label = _field_label(object_type, field.name)
             assert isinstance(label, str) and label, (object_type, field.name)
+
+
+def test_changed_values_read_as_the_reader_knows_them(world: World) -> None:
+    """Choice codes show their label, related objects their name, cents read as euros with a
+    decimal comma, dates the German way."""
+    system = build_system(world.customer_a1, world.reseller_admin_a)
+    admin = world.customer_admin_a1
+    group = services.hunt_group_create(
+        customer=system.customer,
+        acting_user=admin,
+        data={"name": "Zentrale", "site": system.site, "members": [system.user]},
+    )
+    services.hunt_group_update(group=group, acting_user=admin, data={"strategy": "round_robin"})
+    page = _client(admin).get(
+        reverse("portal:audit_list"), {"object_type": "provisioning.huntgroup"}
+    )
+    text = page.content.decode()
+    assert "alle gleichzeitig → zufällig zuerst, dann alle" in text
+    assert "round_robin" not in text
+    assert f"– → {system.site}" in text  # the site by name, not its id
+    assert str(system.site.pk) not in text
+
+    assert readable("billing.price", "amount_cents", 123456) == "1.234,56 €"
+    assert readable("billing.pricelist", "valid_from", "2026-01-01") == "01.01.2026"
+    assert readable("provisioning.huntgroup", "site", "not-an-id") == "not-an-id"

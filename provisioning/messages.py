@@ -190,7 +190,9 @@ register(
         # Call features
         "invalid_target": gettext_noop("Kein gültiges Ziel."),
         "invalid_extension": gettext_noop("Eine Durchwahl besteht nur aus Ziffern."),
-        "extension_taken": gettext_noop("Die Durchwahl %(extension)s ist bereits vergeben."),
+        "extension_taken": gettext_noop(
+            "Die Durchwahl %(extension)s ist bereits vergeben an %(holder)s."
+        ),
         "invalid_pin": gettext_noop(
             "Die PIN braucht 4 bis 8 Ziffern, darf nicht aus einer Ziffer oder einer Folge wie "
             "1234 bestehen und nicht die eigene Durchwahl sein."

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
 from ..models import Customer, ExtensionClaim, ExtensionOwner
@@ -34,6 +35,21 @@ def holder_label(claim: ExtensionClaim) -> str:
     return "the operator"
 
 
+def holder_words(claim: ExtensionClaim) -> str:
+    """What holds a claimed extension, in the portal's words and the active language
+    ("an die Sammelruf-Gruppe „Vertrieb“")."""
+    kind = claim.owner_kind
+    if kind == ExtensionOwner.USER and claim.subscriber is not None:
+        return _("den Benutzer „%(name)s“") % {"name": claim.subscriber.name}
+    if kind == ExtensionOwner.FAX and claim.subscriber is not None:
+        return _("das Fax von „%(name)s“") % {"name": claim.subscriber.name}
+    if kind == ExtensionOwner.HUNT_GROUP and claim.hunt_group is not None:
+        return _("die Sammelruf-Gruppe „%(name)s“") % {"name": claim.hunt_group.name}
+    if kind == ExtensionOwner.IVR_MENU and claim.ivr_menu is not None:
+        return _("das Sprachmenü „%(name)s“") % {"name": claim.ivr_menu.name}
+    return _("die Zentrale")
+
+
 def _holders(customer: Customer, extension: str) -> QuerySet[ExtensionClaim]:
     return ExtensionClaim.objects.filter(customer=customer, extension=extension).select_related(
         "subscriber", "hunt_group", "ivr_menu"
@@ -46,7 +62,7 @@ def _taken(claim: ExtensionClaim, field_name: str) -> ApplicationError:
         "extension_taken",
         message,
         fields={field_name: [message]},
-        params={"extension": claim.extension},
+        params={"extension": claim.extension, "holder": holder_words(claim)},
         status=409,
     )
 

@@ -19,6 +19,7 @@ from provisioning.errors import ApplicationError
 from provisioning.models import (
     Account,
     AuditEvent,
+    ExtensionClaim,
     HuntGroup,
     IvrMenu,
     LicenseEvent,
@@ -95,9 +96,10 @@ def test_user_cannot_take_the_extension_of_a_group_or_menu(
     assert response.status_code == 409, response.json()
     body = response.json()
     assert body["error"] == "extension_taken"
-    # The API speaks the catalogue's words; the service's own message names the holder.
-    assert body["message"] == "Extension 20 is already assigned."
-    assert body["fields"] == {"extension": ["Extension 20 is already assigned."]}
+    # The API speaks the catalogue's words, naming the holder as the service does.
+    words = f"Extension 20 is already assigned to the {holder.rsplit(' ', 1)[0]} “Vertrieb”."
+    assert body["message"] == words
+    assert body["fields"] == {"extension": [words]}
     assert holder
     assert _written() == before
 
@@ -152,7 +154,10 @@ def test_user_at_another_site_cannot_take_an_extension_used_at_the_first(
     response = api(world.customer_admin_a1).post("/api/v1/users/", data, format="json")
     assert response.status_code == 409, response.json()
     assert response.json()["error"] == "extension_taken"
-    assert response.json()["message"] == "Extension 10 is already assigned."
+    holder = ExtensionClaim.objects.get(customer=site.customer, extension="10").subscriber
+    assert response.json()["message"] == (
+        f"Extension 10 is already assigned to the user “{holder.name}”."
+    )
     free = api(world.customer_admin_a1).get(f"/api/v1/sites/{site.pk}/free-numbers/").json()
     assert "10" not in [row["extension"] for row in free["results"]]
 
@@ -193,7 +198,7 @@ def test_group_or_menu_cannot_take_the_extension_of_a_user(
     response = api(world.customer_admin_a1).post(path, {**body, "extension": "10"}, format="json")
     assert response.status_code == 409, response.json()
     assert response.json()["error"] == "extension_taken"
-    message = "Extension 10 is already assigned."
+    message = f"Extension 10 is already assigned to the user “{system.user.name}”."
     assert response.json()["fields"] == {"extension": [message]}
     assert not HuntGroup.objects.exists() and not IvrMenu.objects.exists()
 
@@ -233,8 +238,6 @@ def test_operator_holds_extension_0_and_cannot_take_it_from_a_user_holding_it(
 ) -> None:
     """Extension 0 is never given to a user; a user holding it from before the rule keeps it,
     and the operator cannot be configured until the user moves."""
-    from provisioning.models import ExtensionClaim
-
     other = build_system(world.customer_a2, world.reseller_admin_a)
     services.operator_update(
         customer=system.customer,
@@ -358,8 +361,6 @@ def test_extensions_are_unique_per_customer_only(
 def test_every_owner_has_its_claim_and_the_database_refuses_a_second(
     world: World, system: System
 ) -> None:
-    from provisioning.models import ExtensionClaim
-
     group = _group(system, world.customer_admin_a1, "Vertrieb", "20")
     menu = _menu(system, world.customer_admin_a1, "Begrüßung", "21")
     rows = set(
@@ -384,8 +385,6 @@ def test_migration_fills_the_table_and_keeps_the_users_extension_on_a_clash(
 ) -> None:
     """Data from before the rule: the user keeps the extension; the group or menu that could
     never be reached by it loses it, and the log names each one."""
-    from provisioning.models import ExtensionClaim
-
     group = _group(system, world.customer_admin_a1, "Vertrieb", "20")
     menu = _menu(system, world.customer_admin_a1, "Begrüßung", "21")
     services.operator_update(

@@ -38,6 +38,9 @@ def test_user_form_refuses_the_extension_of_a_hunt_group_beside_the_field(
     response = client.post(url, data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Die Durchwahl 20 ist bereits vergeben." in _field_error(html, "extension")
+    assert (
+        "Die Durchwahl 20 ist bereits vergeben an die Sammelruf-Gruppe „Vertrieb“."
+        in _field_error(html, "extension")
+    )
     assert f'value="{data["last_name"]}"' in html
     assert not Subscriber.objects.filter(last_name=data["last_name"]).exists()

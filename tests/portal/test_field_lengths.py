@@ -12,32 +12,27 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from provisioning import services
-from provisioning.models import Account, Site
-from tests.factories import System, World, build_system, site_data, unique_base_number
+from provisioning.models import Account
+from tests.factories import World, site_data, unique_base_number
+from tests.field_limits import (
+    ADDRESS,
+    CONTACT,
+    DEVICE,
+    TRUNK,
+    USER,
+    Make,
+    Setup,
+    build_setup,
+    digits,
+    phone,
+    text,
+)
 from tests.portal.shell.test_pages import customer_form
-from tests.provisioning.test_api_field_lengths import digits, email, phone, text
-
-Make = Callable[[int], str]
-
-
-@dataclass
-class Setup:
-    world: World
-    system: System
-    bare_site: Site
 
 
 @pytest.fixture
 def setup(world: World) -> Setup:
-    system = build_system(world.customer_a1, world.reseller_admin_a)
-    bare = services.site_create(
-        customer=world.customer_a1,
-        acting_user=world.reseller_admin_a,
-        data=site_data(),
-        extra_site_license=True,
-    )
-    return Setup(world, system, bare)
+    return build_setup(world)
 
 
 @dataclass(frozen=True)
@@ -47,20 +42,6 @@ class Page:
     url: Callable[[Setup], str]
     data: Callable[[Setup], dict[str, Any]]
     fields: tuple[tuple[str, int, Make], ...]
-
-
-ADDRESS = (
-    ("street", 200, text),
-    ("postal_code", 10, digits),
-    ("city", 100, text),
-)
-CONTACT = (
-    ("company_name", 200, text),
-    ("vat_id", 20, text),
-    ("contact_name", 200, text),
-    ("contact_email", 254, email),
-    ("contact_phone", 30, phone),
-)
 
 
 def _a1(view: str) -> Callable[[Setup], str]:
@@ -111,16 +92,7 @@ PAGES = [
             "emergency_city": "Berlin",
             "emergency_country": "DE",
         },
-        (
-            ("provider_name", 100, text),
-            ("registrar_host", 255, text),
-            ("username", 150, text),
-            ("password", 200, text),
-            ("contract_reference", 100, text),
-            ("emergency_street", 200, text),
-            ("emergency_postal_code", 10, digits),
-            ("emergency_city", 100, text),
-        ),
+        TRUNK,
     ),
     Page(
         "number_block",
@@ -142,21 +114,14 @@ PAGES = [
             "package": "volle_stimme",
             "works_at": "site",
         },
-        (
-            ("first_name", 100, text),
-            ("last_name", 100, text),
-            ("display_name", 200, text),
-            ("email", 254, email),
-            ("extension", 10, digits),
-            ("mobility_number", 20, phone),
-        ),
+        USER,
     ),
     Page(
         "device",
         "customer_admin_a1",
         _a1("device_create"),
         lambda s: {"site": s.system.site.pk, "model": "IP222", "mac_address": "00:90:33:50:00:01"},
-        (("mac_address", 17, text), ("label", 100, text)),
+        DEVICE,
     ),
     Page(
         "hunt_group",

@@ -15,60 +15,28 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from provisioning import services
-from provisioning.models import Account, Site
-from tests.factories import (
-    System,
-    World,
-    build_system,
-    customer_data,
-    reseller_data,
-    site_data,
-    unique_base_number,
+from provisioning.models import Account
+from tests.factories import World, customer_data, reseller_data, site_data, unique_base_number
+from tests.field_limits import ADDRESS as ADDRESS_FIELDS
+from tests.field_limits import (
+    CONTACT,
+    DEVICE,
+    TRUNK,
+    USER,
+    Make,
+    Setup,
+    build_setup,
+    digits,
+    email,
+    phone,
+    target,
+    text,
 )
-
-
-@dataclass
-class Setup:
-    world: World
-    system: System  # customer A1 with site, trunk, block and a user on extension 10
-    bare_site: Site  # a second site of A1 without a trunk
 
 
 @pytest.fixture
 def setup(world: World) -> Setup:
-    system = build_system(world.customer_a1, world.reseller_admin_a)
-    bare = services.site_create(
-        customer=world.customer_a1,
-        acting_user=world.reseller_admin_a,
-        data=site_data(),
-        extra_site_license=True,
-    )
-    return Setup(world, system, bare)
-
-
-# Over-long values of each kind: exactly ``n`` characters, otherwise as plausible as possible.
-def text(n: int) -> str:
-    return "x" * n
-
-
-def digits(n: int) -> str:
-    return "7" * n
-
-
-def email(n: int) -> str:
-    domain = "@kunde.example"
-    return "a" * (n - len(domain)) + domain
-
-
-def phone(n: int) -> str:
-    return "+4930" + "1" * (n - 5)
-
-
-def target(n: int) -> str:
-    return "external:+4930" + "1" * (n - 14)
-
-
-Make = Callable[[int], str]
+    return build_setup(world)
 
 
 @dataclass(frozen=True)
@@ -82,19 +50,7 @@ class Endpoint:
     csv: Callable[[Setup, str, str], dict[str, Any]] | None = None  # rows: errors per row
 
 
-ADDRESS = (
-    ("street", 200, text),
-    ("postal_code", 10, digits),
-    ("city", 100, text),
-    ("country", 2, text),
-)
-CONTACT = (
-    ("company_name", 200, text),
-    ("vat_id", 20, text),
-    ("contact_name", 200, text),
-    ("contact_email", 254, email),
-    ("contact_phone", 30, phone),
-)
+ADDRESS = (*ADDRESS_FIELDS, ("country", 2, text))
 
 
 def _wav() -> bytes:
@@ -150,17 +106,7 @@ ENDPOINTS = [
             "connection_type": "sip_datacenter",
             "registrar_host": "sip.example",
         },
-        (
-            ("provider_name", 100, text),
-            ("registrar_host", 255, text),
-            ("username", 150, text),
-            ("password", 200, text),
-            ("contract_reference", 100, text),
-            ("emergency_street", 200, text),
-            ("emergency_postal_code", 10, digits),
-            ("emergency_city", 100, text),
-            ("emergency_country", 2, text),
-        ),
+        (*TRUNK, ("emergency_country", 2, text)),
     ),
     Endpoint(
         "number-blocks",
@@ -184,15 +130,7 @@ ENDPOINTS = [
             "extension": "20",
             "package": "volle_stimme",
         },
-        (
-            ("first_name", 100, text),
-            ("last_name", 100, text),
-            ("display_name", 200, text),
-            ("email", 254, email),
-            ("extension", 10, digits),
-            ("mobility_number", 20, phone),
-            ("fax_extension", 10, digits),
-        ),
+        (*USER, ("fax_extension", 10, digits)),
     ),
     Endpoint(
         "users/import",
@@ -215,7 +153,7 @@ ENDPOINTS = [
             "model": "IP222",
             "mac_address": "00:90:33:40:00:01",
         },
-        (("mac_address", 17, text), ("label", 100, text)),
+        DEVICE,
     ),
     Endpoint(
         "hunt-groups",

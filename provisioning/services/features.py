@@ -71,7 +71,13 @@ from ..models import (
 )
 from ..permissions import can_manage_users, ensure, ensure_customer_writable
 from ..validators import validate_voicemail_pin
-from ._common import audited_create, audited_delete, audited_update, only_fields
+from ._common import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    ensure_name_free,
+    only_fields,
+)
 from .extensions import extension_claim, refuse_taken_extension
 
 IVR_DIGITS = frozenset("0123456789*#")
@@ -284,6 +290,7 @@ HUNT_GROUP_FIELDS = frozenset(
         "members",
     }
 )
+HUNT_GROUP_NAME_TAKEN = "A hunt group with this name exists."
 
 
 def _check_members(group: HuntGroup, members: Sequence[Subscriber]) -> None:
@@ -337,22 +344,11 @@ def _save_group(group: HuntGroup) -> None:
     except IntegrityError:
         raise ApplicationError(
             "name_taken",
-            "A hunt group with this name exists.",
-            fields={"name": ["A hunt group with this name exists."]},
+            HUNT_GROUP_NAME_TAKEN,
+            fields={"name": [HUNT_GROUP_NAME_TAKEN]},
             params={"name": group.name},
             status=409,
         ) from None
-
-
-def _group_name_free(customer: Customer, name: str, exclude: Any = None) -> None:
-    if HuntGroup.objects.filter(customer=customer, name=name).exclude(pk=exclude).exists():
-        raise ApplicationError(
-            "name_taken",
-            "A hunt group with this name exists.",
-            fields={"name": ["A hunt group with this name exists."]},
-            params={"name": name},
-            status=409,
-        )
 
 
 @transaction.atomic
@@ -367,7 +363,8 @@ def hunt_group_create(
     members: list[Subscriber] = list(fields.pop("members", []))
     site: Site = fields.pop("site")
     require_same_customer(site, customer, "site")
-    _group_name_free(customer, fields.get("name", ""))
+    groups = HuntGroup.objects.filter(customer=customer)
+    ensure_name_free(groups, name=fields.get("name", ""), message=HUNT_GROUP_NAME_TAKEN)
     fields["extension"] = _check_extension(
         customer, fields.get("extension", ""), kind=ExtensionOwner.HUNT_GROUP
     )
@@ -403,7 +400,10 @@ def hunt_group_update(
     if "site" in fields:
         require_same_customer(fields["site"], customer, "site")
     if "name" in fields:
-        _group_name_free(customer, fields["name"], exclude=group.pk)
+        groups = HuntGroup.objects.filter(customer=customer)
+        ensure_name_free(
+            groups, name=fields["name"], exclude=group.pk, message=HUNT_GROUP_NAME_TAKEN
+        )
     if "extension" in fields:
         fields["extension"] = _check_extension(
             customer, fields["extension"], kind=ExtensionOwner.HUNT_GROUP, owner=group
@@ -461,6 +461,7 @@ def hunt_group_member_set_login(
 # Pickup groups (FEA-2) ------------------------------------------------------------------------
 
 PICKUP_FIELDS = frozenset({"name", "members"})
+PICKUP_NAME_TAKEN = "A pickup group with this name exists."
 
 
 def _check_pickup_members(customer: Customer, members: Iterable[Subscriber]) -> list[Subscriber]:
@@ -471,17 +472,6 @@ def _check_pickup_members(customer: Customer, members: Iterable[Subscriber]) -> 
     return result
 
 
-def _pickup_name_free(customer: Customer, name: str, exclude: Any = None) -> None:
-    if PickupGroup.objects.filter(customer=customer, name=name).exclude(pk=exclude).exists():
-        raise ApplicationError(
-            "name_taken",
-            "A pickup group with this name exists.",
-            fields={"name": ["A pickup group with this name exists."]},
-            params={"name": name},
-            status=409,
-        )
-
-
 @transaction.atomic
 def pickup_group_create(
     *, customer: Customer, acting_user: Account, data: Mapping[str, Any]
@@ -489,7 +479,8 @@ def pickup_group_create(
     _guard(acting_user, customer)
     fields = only_fields(data, PICKUP_FIELDS)
     members = _check_pickup_members(customer, fields.pop("members", []))
-    _pickup_name_free(customer, fields.get("name", ""))
+    groups = PickupGroup.objects.filter(customer=customer)
+    ensure_name_free(groups, name=fields.get("name", ""), message=PICKUP_NAME_TAKEN)
     group = audited_create(PickupGroup(customer=customer, **fields), actor=acting_user)
     group.members.set(members)
     return group
@@ -503,7 +494,8 @@ def pickup_group_update(
     fields = only_fields(data, PICKUP_FIELDS)
     members = fields.pop("members", None)
     if "name" in fields:
-        _pickup_name_free(group.customer, fields["name"], exclude=group.pk)
+        groups = PickupGroup.objects.filter(customer=group.customer)
+        ensure_name_free(groups, name=fields["name"], exclude=group.pk, message=PICKUP_NAME_TAKEN)
     audited_update(group, fields, actor=acting_user)
     if members is not None:
         members = _check_pickup_members(group.customer, members)
@@ -540,6 +532,7 @@ IVR_FIELDS = frozenset(
         "options",
     }
 )
+MENU_NAME_TAKEN = "A menu with this name exists."
 
 
 def _check_audio(customer: Customer, audio: AudioFile | None, field_name: str) -> None:
@@ -584,21 +577,11 @@ def _options_of(menu: IvrMenu) -> list[list[str]]:
     return [[o.digit, o.target] for o in menu.options.order_by("digit")]
 
 
-def _menu_name_free(customer: Customer, name: str, exclude: Any = None) -> None:
-    if IvrMenu.objects.filter(customer=customer, name=name).exclude(pk=exclude).exists():
-        raise ApplicationError(
-            "name_taken",
-            "A menu with this name exists.",
-            fields={"name": ["A menu with this name exists."]},
-            params={"name": name},
-            status=409,
-        )
-
-
 def _prepare_menu_fields(customer: Customer, fields: dict[str, Any], menu: IvrMenu | None) -> None:
     exclude = menu.pk if menu is not None else None
     if "name" in fields:
-        _menu_name_free(customer, fields["name"], exclude=exclude)
+        menus = IvrMenu.objects.filter(customer=customer)
+        ensure_name_free(menus, name=fields["name"], exclude=exclude, message=MENU_NAME_TAKEN)
     if "extension" in fields:
         fields["extension"] = _check_extension(
             customer, fields["extension"], kind=ExtensionOwner.IVR_MENU, owner=menu

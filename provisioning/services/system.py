@@ -43,7 +43,13 @@ from ..permissions import (
     ensure_customer_writable,
 )
 from ..validators import normalize_phone, validate_base_number
-from ._common import audited_create, audited_delete, audited_update, only_fields
+from ._common import (
+    audited_create,
+    audited_delete,
+    audited_update,
+    ensure_name_free,
+    only_fields,
+)
 from .extensions import extension_claim, refuse_taken_extension
 from .licenses import DEMO_MAX_TRUNKS, DEMO_MAX_USERS
 from .user_rows import validate_csv_row
@@ -71,6 +77,7 @@ def _guard_users(account: Account, customer: Customer) -> None:
 # Sites ----------------------------------------------------------------------------------------
 
 SITE_FIELDS = frozenset({"name", *ADDRESS})
+SITE_NAME_TAKEN = "This customer already has a site with this name."
 
 
 @transaction.atomic
@@ -86,14 +93,12 @@ def site_create(
     customer = _lock(customer)
     _guard_setup(acting_user, customer)
     fields = only_fields(data, SITE_FIELDS)
-    if Site.objects.filter(customer=customer, name=fields.get("name")).exists():
-        raise ApplicationError(
-            "site_name_taken",
-            "This customer already has a site with this name.",
-            fields={"name": ["This customer already has a site with this name."]},
-            params={"name": fields.get("name")},
-            status=409,
-        )
+    ensure_name_free(
+        Site.objects.filter(customer=customer),
+        name=fields.get("name"),
+        code="site_name_taken",
+        message=SITE_NAME_TAKEN,
+    )
     needs_license = Site.objects.filter(customer=customer).exists()
     if needs_license and not extra_site_license:
         raise ApplicationError(
@@ -118,18 +123,13 @@ def site_create(
 def site_update(*, site: Site, acting_user: Account, data: Mapping[str, Any]) -> Site:
     _guard_setup(acting_user, site.customer)
     fields = only_fields(data, SITE_FIELDS)
-    name = fields.get("name")
-    if (
-        name
-        and name != site.name
-        and Site.objects.filter(customer=site.customer, name=name).exists()
-    ):
-        raise ApplicationError(
-            "site_name_taken",
-            "This customer already has a site with this name.",
-            fields={"name": ["This customer already has a site with this name."]},
-            params={"name": name},
-            status=409,
+    if fields.get("name"):
+        ensure_name_free(
+            Site.objects.filter(customer=site.customer),
+            name=fields["name"],
+            exclude=site.pk,
+            code="site_name_taken",
+            message=SITE_NAME_TAKEN,
         )
     audited_update(site, fields, actor=acting_user)
     return site

@@ -1,5 +1,5 @@
-"""Helpers shared by the service modules: field filtering, the free-name check, audited create,
-update and delete."""
+"""Helpers shared by the service modules: the customer lock, the permission guards, field
+filtering, the free-name check, audited create, update and delete."""
 
 from __future__ import annotations
 
@@ -10,7 +10,28 @@ from django.db.models import QuerySet
 
 from .. import audit
 from ..errors import ApplicationError
-from ..models import Account, AuditAction
+from ..models import Account, AuditAction, Customer
+from ..permissions import can_manage_users, can_set_up_system, ensure, ensure_customer_writable
+
+
+def lock_customer(customer: Customer) -> Customer:
+    """Serialise a customer's writes that check a per-customer limit (demo limits, site
+    licenses, counted groups) or claim extensions: every service that writes an
+    ``ExtensionClaim`` takes this lock first, always in the same order, so the early extension
+    check sees what the other committed and no two writers deadlock."""
+    return Customer.objects.select_for_update().select_related("reseller").get(pk=customer.pk)
+
+
+def guard_setup(account: Account, customer: Customer) -> None:
+    """Sites, trunks and number blocks: the reseller and platform staff set up a system."""
+    ensure(can_set_up_system(account, customer))
+    ensure_customer_writable(account, customer)
+
+
+def guard_users(account: Account, customer: Customer) -> None:
+    """Users, devices and call features: customer admins, their reseller and platform staff."""
+    ensure(can_manage_users(account, customer))
+    ensure_customer_writable(account, customer)
 
 
 def only_fields(data: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""Sites, SIP trunks, number blocks, users and devices of a customer (LIC-3 … LIC-6, TRK-1 …
-TRK-4, FEA-12)."""
+"""Users of a customer (LIC-2, LIC-4 … LIC-6, TRK-4): their numbers and packages in the license
+ledger, logins and invitations, emergency notices, and the CSV import."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,369 +20,19 @@ from ..errors import ApplicationError
 from ..models import (
     Account,
     AuditAction,
-    ConnectionType,
     Customer,
-    Device,
-    DeviceModel,
     ExtensionOwner,
-    LicenseType,
-    NumberBlock,
     PhoneNumber,
-    Provider,
     Site,
     Subscriber,
-    Trunk,
     WorkPlace,
-    normalize_mac,
 )
-from ..permissions import (
-    can_manage_users,
-    can_set_up_system,
-    ensure,
-    ensure_customer_writable,
-)
-from ..validators import normalize_phone, validate_base_number
-from ._common import (
-    audited_create,
-    audited_delete,
-    audited_update,
-    ensure_name_free,
-    only_fields,
-)
+from ..permissions import can_manage_users, ensure, ensure_customer_writable
+from ..validators import normalize_phone
+from ._common import audited_delete, audited_update, guard_users, lock_customer, only_fields
 from .extensions import extension_claim, refuse_taken_extension
-from .licenses import DEMO_MAX_TRUNKS, DEMO_MAX_USERS
+from .licenses import DEMO_MAX_USERS
 from .user_rows import validate_csv_row
-
-MAX_BLOCK_SIZE = 10_000
-ADDRESS = ("street", "postal_code", "city", "country")
-
-
-def _lock(customer: Customer) -> Customer:
-    """Serialise writes that check a per-customer limit (demo limits, site licenses) or claim
-    extensions (every writer of an ``ExtensionClaim`` takes this lock first)."""
-    return Customer.objects.select_for_update().select_related("reseller").get(pk=customer.pk)
-
-
-def _guard_setup(account: Account, customer: Customer) -> None:
-    ensure(can_set_up_system(account, customer))
-    ensure_customer_writable(account, customer)
-
-
-def _guard_users(account: Account, customer: Customer) -> None:
-    ensure(can_manage_users(account, customer))
-    ensure_customer_writable(account, customer)
-
-
-# Sites ----------------------------------------------------------------------------------------
-
-SITE_FIELDS = frozenset({"name", *ADDRESS})
-SITE_NAME_TAKEN = "This customer already has a site with this name."
-
-
-@transaction.atomic
-def site_create(
-    *,
-    customer: Customer,
-    acting_user: Account,
-    data: Mapping[str, Any],
-    extra_site_license: bool = False,
-) -> Site:
-    """Add a site. The first is included; every further one assigns a *Weiterer Standort*
-    license, which the caller must accept explicitly (it is billed monthly)."""
-    customer = _lock(customer)
-    _guard_setup(acting_user, customer)
-    fields = only_fields(data, SITE_FIELDS)
-    ensure_name_free(
-        Site.objects.filter(customer=customer),
-        name=fields.get("name"),
-        code="site_name_taken",
-        message=SITE_NAME_TAKEN,
-    )
-    needs_license = Site.objects.filter(customer=customer).exists()
-    if needs_license and not extra_site_license:
-        raise ApplicationError(
-            "extra_site_license_required",
-            "Every site beyond the first needs a 'Weiterer Standort' license, billed monthly. "
-            "Confirm it with extra_site_license=true.",
-            fields={"extra_site_license": ["Confirm the additional site license."]},
-        )
-    site = audited_create(Site(customer=customer, **fields), actor=acting_user)
-    if needs_license:
-        site.extra_license_holding = ledger.assign(
-            customer=customer,
-            license_type=LicenseType.WEITERER_STANDORT,
-            subject=site,
-            at=timezone.now(),
-        )
-        site.save(update_fields=["extra_license_holding"])
-    return site
-
-
-@transaction.atomic
-def site_update(*, site: Site, acting_user: Account, data: Mapping[str, Any]) -> Site:
-    _guard_setup(acting_user, site.customer)
-    fields = only_fields(data, SITE_FIELDS)
-    if fields.get("name"):
-        ensure_name_free(
-            Site.objects.filter(customer=site.customer),
-            name=fields["name"],
-            exclude=site.pk,
-            code="site_name_taken",
-            message=SITE_NAME_TAKEN,
-        )
-    audited_update(site, fields, actor=acting_user)
-    return site
-
-
-@transaction.atomic
-def site_delete(*, site: Site, acting_user: Account) -> None:
-    """Remove an empty site and release one site license: its own, or — when the included
-    site goes — that of the oldest remaining site, which becomes the included one."""
-    customer = _lock(site.customer)
-    _guard_setup(acting_user, customer)
-    in_use = []
-    if Subscriber.objects.filter(site=site).exists():
-        in_use.append("users")
-    if Trunk.objects.filter(site=site).exists():
-        in_use.append("SIP trunk")
-    if Device.objects.filter(site=site).exists():
-        in_use.append("devices")
-    if in_use:
-        raise ApplicationError(
-            "site_in_use",
-            f"The site still has {', '.join(in_use)}; move or remove them first.",
-            status=409,
-        )
-    now = timezone.now()
-    if site.extra_license_holding:
-        ledger.release(holding=site.extra_license_holding, at=now)
-    else:
-        successor = (
-            Site.objects.filter(customer=customer, extra_license_holding__isnull=False)
-            .exclude(pk=site.pk)
-            .order_by("created_at")
-            .first()
-        )
-        if successor is not None and successor.extra_license_holding:
-            ledger.release(holding=successor.extra_license_holding, at=now)
-            Site.objects.filter(pk=successor.pk).update(extra_license_holding=None)
-    audited_delete(site, actor=acting_user)
-
-
-# Trunks ---------------------------------------------------------------------------------------
-
-TRUNK_FIELDS = frozenset(
-    {
-        "provider",
-        "provider_name",
-        "connection_type",
-        "isdn_mode",
-        "registrar_host",
-        "username",
-        "contract_reference",
-        "state",
-        "emergency_street",
-        "emergency_postal_code",
-        "emergency_city",
-        "emergency_country",
-    }
-)
-
-
-def _check_trunk_rules(trunk: Trunk) -> None:
-    if trunk.provider == Provider.OTHER and not trunk.provider_name.strip():
-        raise ApplicationError(
-            "provider_name_required",
-            "Name the provider.",
-            fields={"provider_name": ["Name the provider when choosing 'other'."]},
-        )
-    if trunk.connection_type == ConnectionType.ISDN_ONSITE:
-        if not Device.objects.filter(site_id=trunk.site_id, model=DeviceModel.IP411).exists():
-            raise ApplicationError(
-                "isdn_gateway_required",
-                "An ISDN connection on site needs an IP411 gateway registered at this site.",
-                fields={"connection_type": ["Register an IP411 gateway at the site first."]},
-            )
-        if not trunk.isdn_mode:
-            raise ApplicationError(
-                "isdn_mode_required",
-                "Choose the ISDN line type.",
-                fields={"isdn_mode": ["Choose multi-device or PBX line."]},
-            )
-    elif trunk.isdn_mode:
-        trunk.isdn_mode = ""
-    if trunk.connection_type != ConnectionType.ISDN_ONSITE and not trunk.registrar_host:
-        raise ApplicationError(
-            "registrar_required",
-            "A SIP connection needs the provider's registrar host.",
-            fields={"registrar_host": ["This field is required for SIP connections."]},
-        )
-
-
-@transaction.atomic
-def trunk_create(
-    *, site: Site, acting_user: Account, data: Mapping[str, Any], password: str = ""
-) -> Trunk:
-    """The one SIP trunk of a site (TRK-1). The emergency address defaults to the site's
-    (TRK-3); the password is stored encrypted and never shown again."""
-    customer = _lock(site.customer)
-    _guard_setup(acting_user, customer)
-    fields = only_fields(data, TRUNK_FIELDS)
-    if Trunk.objects.filter(site=site).exists():
-        raise ApplicationError(
-            "site_trunk_limit",
-            "This site already has its SIP trunk; a site has at most one.",
-            fields={"site": ["This site already has a SIP trunk."]},
-            status=409,
-        )
-    if customer.is_demo and Trunk.objects.filter(customer=customer).count() >= DEMO_MAX_TRUNKS:
-        raise ApplicationError(
-            "demo_trunk_limit",
-            f"A demo customer has at most {DEMO_MAX_TRUNKS} SIP trunk.",
-            status=409,
-        )
-    for name in ADDRESS:
-        fields.setdefault(f"emergency_{name}", getattr(site, name))
-        if not fields[f"emergency_{name}"]:
-            fields[f"emergency_{name}"] = getattr(site, name)
-    trunk = Trunk(customer=customer, site=site, **fields)
-    if password:
-        trunk.set_password(password)
-    _check_trunk_rules(trunk)
-    try:
-        with transaction.atomic():
-            audited_create(trunk, actor=acting_user)
-    except IntegrityError:
-        raise ApplicationError(
-            "site_trunk_limit", "This site already has its SIP trunk.", status=409
-        ) from None
-    return trunk
-
-
-@transaction.atomic
-def trunk_update(
-    *, trunk: Trunk, acting_user: Account, data: Mapping[str, Any], password: str | None = None
-) -> Trunk:
-    """Change a trunk; ``password`` None keeps the stored one, a string replaces it."""
-    _guard_setup(acting_user, trunk.customer)
-    fields = only_fields(data, TRUNK_FIELDS)
-    before = audit.snapshot(trunk)
-    for name, value in fields.items():
-        setattr(trunk, name, value)
-    if password is not None:
-        trunk.set_password(password)
-    _check_trunk_rules(trunk)
-    changes = audit.changes_between(before, trunk)
-    if changes:
-        trunk.full_clean()
-        trunk.save()
-        audit.record_change(
-            actor=acting_user, action=AuditAction.UPDATE, instance=trunk, changes=changes
-        )
-    return trunk
-
-
-@transaction.atomic
-def trunk_delete(*, trunk: Trunk, acting_user: Account) -> None:
-    _guard_setup(acting_user, trunk.customer)
-    if NumberBlock.objects.filter(trunk=trunk).exists():
-        raise ApplicationError(
-            "trunk_in_use", "Remove the trunk's number blocks first.", status=409
-        )
-    audited_delete(trunk, actor=acting_user)
-
-
-# Number blocks --------------------------------------------------------------------------------
-
-
-def parse_base_number(raw: str, first_extension: int = 0, last_extension: int = 0) -> str:
-    """The E.164 base number of a block (its numbers are this followed by each extension); a
-    refusal speaks of what was typed, e.g. "12345", never of "+49123450"."""
-    try:
-        return validate_base_number(raw, first_extension, last_extension)
-    except ValidationError as exc:
-        message = exc.messages[0]
-        raise ApplicationError(
-            "invalid_number", message, fields={"base_number": [message]}
-        ) from None
-
-
-@transaction.atomic
-def number_block_create(
-    *,
-    trunk: Trunk,
-    acting_user: Account,
-    base_number: str,
-    first_extension: int,
-    last_extension: int,
-) -> NumberBlock:
-    """Add a block of numbers to a trunk (TRK-2). Every number gets a row that is unique on the
-    whole platform, so an overlap with any block anywhere is refused by the database."""
-    customer = _lock(trunk.customer)
-    _guard_setup(acting_user, customer)
-    if first_extension < 0 or last_extension < first_extension:
-        raise ApplicationError(
-            "invalid_range",
-            "The last extension must not be below the first.",
-            fields={"last_extension": ["Must be at least the first extension."]},
-        )
-    if last_extension - first_extension + 1 > MAX_BLOCK_SIZE:
-        raise ApplicationError(
-            "block_too_large",
-            f"A block holds at most {MAX_BLOCK_SIZE} numbers.",
-            fields={"last_extension": [f"A block holds at most {MAX_BLOCK_SIZE} numbers."]},
-        )
-    base = parse_base_number(base_number, first_extension, last_extension)
-    block = audited_create(
-        NumberBlock(
-            customer=customer,
-            trunk=trunk,
-            base_number=base,
-            first_extension=first_extension,
-            last_extension=last_extension,
-        ),
-        actor=acting_user,
-    )
-    numbers = [
-        PhoneNumber(e164=f"{base}{ext}", block=block, customer=customer, extension=str(ext))
-        for ext in range(first_extension, last_extension + 1)
-    ]
-    e164s = [n.e164 for n in numbers]
-    taken = list(PhoneNumber.objects.filter(e164__in=e164s).values_list("e164", flat=True)[:5])
-    if not taken:
-        try:
-            with transaction.atomic():
-                PhoneNumber.objects.bulk_create(numbers, batch_size=1000)
-            return block
-        except IntegrityError:
-            taken = list(
-                PhoneNumber.objects.filter(e164__in=e164s).values_list("e164", flat=True)[:5]
-            )
-    raise ApplicationError(
-        "number_taken",
-        "These numbers already belong to a block: "
-        + (", ".join(taken) or "(a concurrent request)"),
-        fields={"base_number": ["The block overlaps numbers already on the platform."]},
-        params={"numbers": taken or [f"{e164s[0]}–{e164s[-1]}"]},
-        status=409,
-    )
-
-
-@transaction.atomic
-def number_block_delete(*, block: NumberBlock, acting_user: Account) -> None:
-    _guard_setup(acting_user, block.customer)
-    used = (
-        PhoneNumber.objects.filter(block=block).filter(subscriber__isnull=False).exists()
-        or PhoneNumber.objects.filter(block=block, fax_subscriber__isnull=False).exists()
-    )
-    if used:
-        raise ApplicationError(
-            "block_in_use", "Numbers of this block are assigned to users.", status=409
-        )
-    audited_delete(block, actor=acting_user)
-
-
-# Users ----------------------------------------------------------------------------------------
 
 USER_FIELDS = frozenset(
     {
@@ -513,8 +162,8 @@ def _save_subscriber(subscriber: Subscriber) -> None:
 def user_create(*, customer: Customer, acting_user: Account, data: Mapping[str, Any]) -> Subscriber:
     """Create a user with a direct extension in the block of their site's trunk and one
     package; assigns the package license in the ledger."""
-    customer = _lock(customer)
-    _guard_users(acting_user, customer)
+    customer = lock_customer(customer)
+    guard_users(acting_user, customer)
     fields = only_fields(data, USER_FIELDS)
     if not customer.base_license:
         raise ApplicationError(
@@ -560,8 +209,8 @@ def user_update(
 ) -> Subscriber:
     """Change a user. A package change is a release and an assignment at the same instant;
     a downgrade that would orphan a feature in use is refused, naming the features."""
-    customer = _lock(subscriber.customer)
-    _guard_users(acting_user, customer)
+    customer = lock_customer(subscriber.customer)
+    guard_users(acting_user, customer)
     fields = only_fields(data, USER_FIELDS)
     before = audit.snapshot(subscriber)
     old_package = subscriber.package
@@ -647,7 +296,7 @@ def user_update_own_profile(
 def user_set_active(*, subscriber: Subscriber, acting_user: Account, active: bool) -> Subscriber:
     """Deactivate or reactivate a user. A deactivated user keeps number and license (and is
     billed) until deleted; the linked login cannot sign in meanwhile."""
-    _guard_users(acting_user, subscriber.customer)
+    guard_users(acting_user, subscriber.customer)
     audited_update(subscriber, {"is_active": active}, actor=acting_user)
     if subscriber.account_id:
         Account.objects.filter(pk=subscriber.account_id).update(is_active=active)
@@ -658,7 +307,7 @@ def user_set_active(*, subscriber: Subscriber, acting_user: Account, active: boo
 def user_delete(*, subscriber: Subscriber, acting_user: Account) -> None:
     """Delete a user: the package license is released in the ledger, the number becomes free,
     devices stay at the site unassigned, a linked login is deactivated."""
-    _guard_users(acting_user, subscriber.customer)
+    guard_users(acting_user, subscriber.customer)
     ledger.release(holding=subscriber.license_holding, at=timezone.now())
     if subscriber.account_id:
         Account.objects.filter(pk=subscriber.account_id).update(is_active=False)
@@ -669,7 +318,7 @@ def user_delete(*, subscriber: Subscriber, acting_user: Account) -> None:
 def user_confirm_emergency_notice(*, subscriber: Subscriber, acting_user: Account) -> Subscriber:
     """Record that the customer told a user working elsewhere to make emergency calls by other
     means (TRK-4): who confirmed, and when."""
-    _guard_users(acting_user, subscriber.customer)
+    guard_users(acting_user, subscriber.customer)
     if subscriber.works_at == WorkPlace.SITE:
         raise ApplicationError(
             "works_at_site",
@@ -694,7 +343,7 @@ def user_invite(*, subscriber: Subscriber, acting_user: Account) -> Account:
     from ..notifications import login_invitation
     from .tenancy import account_create
 
-    _guard_users(acting_user, subscriber.customer)
+    guard_users(acting_user, subscriber.customer)
     account = subscriber.account
     if account is None:
         if Account.objects.filter(username__iexact=subscriber.email).exists():
@@ -741,7 +390,7 @@ def users_import_csv(*, customer: Customer, acting_user: Account, text: str) -> 
     """Import users from CSV (columns of ``CSV_COLUMNS``; site by name). Every row is validated
     first (``validate_csv_row``, the same rules as the API); if any row fails,
     nothing is imported and the report lists each row's errors (row 2 is the first data row)."""
-    _guard_users(acting_user, customer)
+    guard_users(acting_user, customer)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=_sniff(text))
     missing = [
         c
@@ -799,84 +448,3 @@ def users_import_csv(*, customer: Customer, acting_user: Account, text: str) -> 
 def _sniff(text: str) -> str:
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     return ";" if first.count(";") > first.count(",") else ","
-
-
-# Devices --------------------------------------------------------------------------------------
-
-DEVICE_FIELDS = frozenset({"site", "model", "mac_address", "label", "subscriber", "rented"})
-
-
-def _check_device(device: Device, customer: Customer) -> None:
-    require_same_customer(device.site, customer, "site")
-    if device.subscriber is not None:
-        require_same_customer(device.subscriber, customer, "subscriber")
-    if device.rented and device.model not in (DeviceModel.IP411,):
-        raise ApplicationError(
-            "only_gateways_rented",
-            "Only IP411 gateways are rented with the Erweiterte Grundlizenz.",
-            fields={"rented": ["Only IP411 gateways are rented."]},
-        )
-    if Device.objects.filter(mac_address=device.mac_address).exclude(pk=device.pk).exists():
-        raise ApplicationError(
-            "mac_taken",
-            "A device with this MAC address is already registered.",
-            fields={"mac_address": ["Already registered."]},
-            status=409,
-        )
-
-
-@transaction.atomic
-def device_create(*, customer: Customer, acting_user: Account, data: Mapping[str, Any]) -> Device:
-    _guard_users(acting_user, customer)
-    fields = only_fields(data, DEVICE_FIELDS)
-    fields["mac_address"] = normalize_mac(fields.get("mac_address", ""))
-    device = Device(customer=customer, **fields)
-    _check_device(device, customer)
-    try:
-        with transaction.atomic():
-            audited_create(device, actor=acting_user)
-    except IntegrityError:
-        raise ApplicationError(
-            "mac_taken", "A device with this MAC address is already registered.", status=409
-        ) from None
-    return device
-
-
-@transaction.atomic
-def device_update(*, device: Device, acting_user: Account, data: Mapping[str, Any]) -> Device:
-    _guard_users(acting_user, device.customer)
-    fields = only_fields(data, DEVICE_FIELDS)
-    if "mac_address" in fields:
-        fields["mac_address"] = normalize_mac(fields["mac_address"])
-    before = audit.snapshot(device)
-    for name, value in fields.items():
-        setattr(device, name, value)
-    _check_device(device, device.customer)
-    changes = audit.changes_between(before, device)
-    if changes:
-        device.full_clean()
-        device.save()
-        audit.record_change(
-            actor=acting_user, action=AuditAction.UPDATE, instance=device, changes=changes
-        )
-    return device
-
-
-@transaction.atomic
-def device_delete(*, device: Device, acting_user: Account) -> None:
-    _guard_users(acting_user, device.customer)
-    if (
-        device.model == DeviceModel.IP411
-        and Trunk.objects.filter(
-            site=device.site, connection_type=ConnectionType.ISDN_ONSITE
-        ).exists()
-        and not Device.objects.filter(site=device.site, model=DeviceModel.IP411)
-        .exclude(pk=device.pk)
-        .exists()
-    ):
-        raise ApplicationError(
-            "gateway_in_use",
-            "The site's ISDN trunk needs this gateway.",
-            status=409,
-        )
-    audited_delete(device, actor=acting_user)

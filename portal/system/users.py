@@ -33,7 +33,7 @@ from provisioning.models import (
     Device,
     Subscriber,
 )
-from provisioning.services.system import CSV_COLUMNS
+from provisioning.services.users import CSV_COLUMNS
 from telephony.entitlements import Feature, entitlements
 
 if TYPE_CHECKING:

@@ -33,6 +33,7 @@ from provisioning.models import (
     VoicemailBox,
 )
 from provisioning.permissions import can_configure_features
+from provisioning.services.feature_checks import normalize_e164
 
 from .base import CrudViewSet, CustomerServiceViewSet, ScopedViewSet
 from .feature_serializers import (
@@ -467,7 +468,7 @@ def resolve_caller(customer: Customer, account: Any, caller: str) -> tuple[Any, 
     try:
         uuid.UUID(caller)
     except ValueError:
-        return None, services.features.normalize_e164(caller, "caller")
+        return None, normalize_e164(caller, "caller")
     user = access.resolve_reference(Subscriber, account, caller, field="caller")
     access.require_same_customer(user, customer, "caller")
     return user, None

@@ -27,7 +27,7 @@ from provisioning.models import (
     Trunk,
 )
 from provisioning.permissions import can_manage_users_at_all, can_set_up_systems, is_end_user
-from provisioning.services.system import CSV_COLUMNS
+from provisioning.services.users import CSV_COLUMNS
 
 from .base import CrudViewSet, CustomerServiceViewSet, ScopedViewSet
 from .fields import VisibleRelatedField, customer_from_request

@@ -36,7 +36,7 @@ from ..permissions import (
     ensure,
 )
 from ..tasks import notify_api_key_created
-from ._common import audited_create, audited_update, only_fields
+from ._common import audited_create, audited_update, ensure_name_free, only_fields
 
 RESELLER_FIELDS = frozenset(
     {
@@ -66,6 +66,8 @@ CUSTOMER_FIELDS = frozenset(
     }
 )
 API_KEY_PREFIX = "stm_"
+CUSTOMER_NAME_TAKEN = "This reseller already has a customer with this company name."
+CUSTOMER_NAME_TAKEN_FIELD = "This reseller already has a customer with this name."
 
 
 # Resellers ------------------------------------------------------------------------------------
@@ -95,14 +97,14 @@ def customer_create(
 ) -> Customer:
     ensure(can_create_customers(acting_user) and can_manage_customers_of(acting_user, reseller))
     fields = only_fields(data, CUSTOMER_FIELDS)
-    if Customer.objects.filter(reseller=reseller, company_name=fields.get("company_name")).exists():
-        raise ApplicationError(
-            "customer_name_taken",
-            "This reseller already has a customer with this company name.",
-            fields={"company_name": ["This reseller already has a customer with this name."]},
-            params={"name": fields.get("company_name")},
-            status=409,
-        )
+    ensure_name_free(
+        Customer.objects.filter(reseller=reseller),
+        name=fields.get("company_name"),
+        field="company_name",
+        code="customer_name_taken",
+        message=CUSTOMER_NAME_TAKEN,
+        field_message=CUSTOMER_NAME_TAKEN_FIELD,
+    )
     return audited_create(Customer(reseller=reseller, **fields), actor=acting_user)
 
 
@@ -112,18 +114,15 @@ def customer_update(
 ) -> Customer:
     ensure(can_edit_customer(acting_user, customer))
     fields = only_fields(data, CUSTOMER_FIELDS)
-    name = fields.get("company_name")
-    if (
-        name
-        and name != customer.company_name
-        and Customer.objects.filter(reseller_id=customer.reseller_id, company_name=name).exists()
-    ):
-        raise ApplicationError(
-            "customer_name_taken",
-            "This reseller already has a customer with this company name.",
-            fields={"company_name": ["This reseller already has a customer with this name."]},
-            params={"name": name},
-            status=409,
+    if fields.get("company_name"):
+        ensure_name_free(
+            Customer.objects.filter(reseller_id=customer.reseller_id),
+            name=fields["company_name"],
+            exclude=customer.pk,
+            field="company_name",
+            code="customer_name_taken",
+            message=CUSTOMER_NAME_TAKEN,
+            field_message=CUSTOMER_NAME_TAKEN_FIELD,
         )
     audited_update(customer, fields, actor=acting_user)
     return customer
@@ -215,13 +214,12 @@ def api_key_create(*, acting_user: Account, name: str) -> tuple[ApiKey, str]:
         raise ApplicationError(
             "name_required", "Give the key a name.", fields={"name": ["This field is required."]}
         )
-    if ApiKey.objects.filter(account=acting_user, name=name, revoked_at__isnull=True).exists():
-        raise ApplicationError(
-            "api_key_name_taken",
-            "You already have an active key with this name.",
-            fields={"name": ["You already have an active key with this name."]},
-            status=409,
-        )
+    ensure_name_free(
+        ApiKey.objects.filter(account=acting_user, revoked_at__isnull=True),
+        name=name,
+        code="api_key_name_taken",
+        message="You already have an active key with this name.",
+    )
     raw = API_KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(name=name, account=acting_user, prefix=raw[:12], key_hash=hash_api_key(raw))
     audited_create(key, actor=acting_user)

@@ -6,7 +6,6 @@ Money is stored in integer cents; the domain works in ``Decimal`` (see ``billing
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Collection
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -16,7 +15,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from provisioning.errors import ApplicationError
-from provisioning.models import Customer, LicenseType, Reseller, TenantPath
+from provisioning.models import (
+    NO_AUDIT_SCOPE,
+    AuditScope,
+    CreatedModel,
+    Customer,
+    CustomerOwnedModel,
+    LicenseType,
+    Reseller,
+    TenantPath,
+    TimestampedModel,
+    customer_key,
+)
 from provisioning.validators import clean_postal_code
 
 PLATFORM = "platform"
@@ -61,7 +71,7 @@ class PriceListKind(models.TextChoices):
     RETAIL = "retail", _("Verkaufspreise (Reseller → Kunde)")
 
 
-class PriceList(models.Model):
+class PriceList(TimestampedModel):
     """A set of prices valid from a date (BIL-2, BIL-3).
 
     Wholesale lists are the platform's prices to resellers: the default list has no reseller,
@@ -70,7 +80,6 @@ class PriceList(models.Model):
     applies (the latest ``valid_from`` not after it, not ended before it).
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("Art"), max_length=10, choices=PriceListKind.choices)
     reseller = models.ForeignKey(
         Reseller,
@@ -83,11 +92,9 @@ class PriceList(models.Model):
     name = models.CharField(_("Bezeichnung"), max_length=100)
     valid_from = models.DateField(_("gültig ab"))
     valid_until = models.DateField(_("gültig bis (einschließlich)"), null=True, blank=True)
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller="reseller_id", customer=None)
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", None)
+    audit_scope: ClassVar[AuditScope] = ("reseller_id", None)
 
     class Meta:
         ordering = ["kind", "reseller_id", "-valid_from"]
@@ -122,7 +129,7 @@ class Price(models.Model):
     amount_cents = models.PositiveIntegerField(_("Nettopreis (Cent)"))
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller="price_list__reseller_id", customer=None)
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("price_list.reseller_id", None)
+    audit_scope: ClassVar[AuditScope] = ("price_list.reseller_id", None)
 
     class Meta:
         ordering = ["price_list", "item"]
@@ -136,7 +143,7 @@ class Price(models.Model):
         return f"{self.get_item_display()}: {self.amount_cents / 100:.2f} €"
 
 
-class OneTimeCharge(models.Model):
+class OneTimeCharge(CustomerOwnedModel, CreatedModel):
     """A one-time fee to bill a customer in the month it occurred (BIL-3).
 
     Finance or staff record them by hand (on-site work 3 h); other parts of the platform create
@@ -145,10 +152,7 @@ class OneTimeCharge(models.Model):
     customer of the month of ``occurred_at`` (Europe/Berlin).
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="one_time_charges", verbose_name=_("Kunde")
-    )
+    customer = customer_key("one_time_charges")
     item = models.CharField(
         _("Position"),
         max_length=30,
@@ -168,12 +172,6 @@ class OneTimeCharge(models.Model):
         related_name="+",
         verbose_name=_("erfasst von"),
     )
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id"
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("customer.reseller_id", "customer_id")
 
     class Meta:
         ordering = ["occurred_at", "id"]
@@ -226,7 +224,7 @@ class IssuerProfile(models.Model):
     updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller="reseller_id", customer=None)
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", None)
+    audit_scope: ClassVar[AuditScope] = ("reseller_id", None)
 
     class Meta:
         verbose_name = _("Rechnungssteller")
@@ -248,7 +246,7 @@ class RunState(models.TextChoices):
     FAILED = "failed", _("abgebrochen")
 
 
-class BillingRun(models.Model):
+class BillingRun(CreatedModel):
     """The monthly billing of one month (BIL-1, BIL-4): at most one real run per month.
 
     A run is claimed with a conditional update (pending/failed/stale → running), so two
@@ -256,7 +254,6 @@ class BillingRun(models.Model):
     transaction under a unique key, so a run killed halfway resumes where it stopped.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     month = models.DateField(_("Monat"), unique=True)
     state = models.CharField(
         _("Status"), max_length=10, choices=RunState.choices, default=RunState.PENDING
@@ -274,13 +271,12 @@ class BillingRun(models.Model):
         related_name="+",
         verbose_name=_("gestartet von"),
     )
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
     started_at = models.DateTimeField(_("gestartet"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("letztes Lebenszeichen"), null=True, blank=True)
     finished_at = models.DateTimeField(_("beendet"), null=True, blank=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller=None, customer=None)
-    audit_scope: ClassVar[tuple[str | None, str | None]] = (None, None)
+    audit_scope: ClassVar[AuditScope] = NO_AUDIT_SCOPE
 
     class Meta:
         ordering = ["-month"]
@@ -341,7 +337,7 @@ IMMUTABLE_WHEN_FINAL = frozenset(
 """Fields a final invoice never changes (BIL-5); only payment fields may still move."""
 
 
-class Invoice(models.Model):
+class Invoice(TimestampedModel):
     """An invoice or credit note (BIL-4, BIL-5), the legal record of what was billed.
 
     The issuer is the platform (wholesale, to a reseller) or a reseller (retail, to one of its
@@ -351,7 +347,6 @@ class Invoice(models.Model):
     the row is immutable (model guard, service rule and, on PostgreSQL, a trigger).
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     document_type = models.CharField(
         _("Belegart"), max_length=12, choices=DocumentType.choices, default=DocumentType.INVOICE
     )
@@ -436,11 +431,9 @@ class Invoice(models.Model):
         _("Zahlungsstatus"), max_length=10, choices=PaymentState.choices, default=PaymentState.OPEN
     )
     paid_at = models.DateTimeField(_("bezahlt am"), null=True, blank=True)
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller="reseller_id", customer="buyer_customer_id")
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", "buyer_customer_id")
+    audit_scope: ClassVar[AuditScope] = ("reseller_id", "buyer_customer_id")
 
     class Meta:
         ordering = ["-month", "issuer_key", "sequence", "id"]
@@ -536,6 +529,11 @@ class Invoice(models.Model):
         return Decimal(self.gross_cents) / 100
 
 
+# Lines and payments belong to the invoice's reseller and buyer customer.
+_OF_INVOICE = TenantPath(reseller="invoice__reseller_id", customer="invoice__buyer_customer_id")
+_OF_INVOICE_SCOPE: AuditScope = ("invoice.reseller_id", "invoice.buyer_customer_id")
+
+
 class InvoiceLine(models.Model):
     """One line of an invoice: an item for one customer, with quantity and net unit price."""
 
@@ -563,13 +561,8 @@ class InvoiceLine(models.Model):
     net_cents = models.BigIntegerField(_("Netto (Cent)"))
     vat_rate = models.DecimalField(_("Umsatzsteuersatz (%)"), max_digits=5, decimal_places=2)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="invoice__reseller_id", customer="invoice__buyer_customer_id"
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = (
-        "invoice.reseller_id",
-        "invoice.buyer_customer_id",
-    )
+    tenant: ClassVar[TenantPath] = _OF_INVOICE
+    audit_scope: ClassVar[AuditScope] = _OF_INVOICE_SCOPE
 
     class Meta:
         ordering = ["invoice", "position"]
@@ -604,10 +597,9 @@ class NumberCounter(models.Model):
         return f"{self.issuer_key}/{self.document_type}: {self.last_value}"
 
 
-class PaymentAccount(models.Model):
+class PaymentAccount(TimestampedModel):
     """The Stripe customer and default payment method (card or SEPA mandate) of a buyer."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reseller = models.OneToOneField(
         Reseller,
         null=True,
@@ -627,13 +619,11 @@ class PaymentAccount(models.Model):
     stripe_customer_id = models.CharField(_("Stripe-Kunde"), max_length=100, unique=True)
     payment_method_id = models.CharField(_("Stripe-Zahlungsmethode"), max_length=100, blank=True)
     payment_method_type = models.CharField(_("Zahlungsart"), max_length=20, blank=True)
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="reseller_id", customer="customer_id", finance=True
     )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", "customer_id")
+    audit_scope: ClassVar[AuditScope] = ("reseller_id", "customer_id")
 
     class Meta:
         verbose_name = _("Zahlungskonto")
@@ -650,10 +640,9 @@ class PaymentAccount(models.Model):
         return self.stripe_customer_id
 
 
-class Payment(models.Model):
+class Payment(TimestampedModel):
     """One collection of an invoice's total through Stripe (a PaymentIntent)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     invoice = models.OneToOneField(
         Invoice, on_delete=models.PROTECT, related_name="payment", verbose_name=_("Rechnung")
     )
@@ -663,16 +652,9 @@ class Payment(models.Model):
     amount_cents = models.BigIntegerField(_("Betrag (Cent)"))
     state = models.CharField(_("Status"), max_length=10, choices=PaymentState.choices)
     failure_message = models.CharField(_("Fehlermeldung"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="invoice__reseller_id", customer="invoice__buyer_customer_id"
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = (
-        "invoice.reseller_id",
-        "invoice.buyer_customer_id",
-    )
+    tenant: ClassVar[TenantPath] = _OF_INVOICE
+    audit_scope: ClassVar[AuditScope] = _OF_INVOICE_SCOPE
 
     class Meta:
         verbose_name = _("Zahlung")

@@ -9,18 +9,21 @@ staff may change them (``status/permissions.py``); their audit entries carry no 
 from __future__ import annotations
 
 import secrets
-import uuid
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from provisioning.errors import ApplicationError
+from provisioning.models import (
+    NO_AUDIT_SCOPE,
+    AppendOnlyModel,
+    AuditScope,
+    TimestampedModel,
+    UUIDModel,
+)
 
 from . import steps
-
-NO_SCOPE: tuple[str | None, str | None] = (None, None)
 
 
 class EventKind(models.TextChoices):
@@ -63,33 +66,37 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
-class ComponentGroup(models.Model):
-    """A named group of components; on the page a group of two or more expands and collapses
-    (STA-1), a group of one shows its component on its own."""
+class ListedOnPage(TimestampedModel):
+    """Something the status page lists by ``position``, then by name: a component or a group
+    of components, named in German and (optionally) English."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name_de = models.CharField(_("Name (deutsch)"), max_length=100, unique=True)
     name_en = models.CharField(_("Name (englisch)"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Angelegt"))
-    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("Geändert"))
 
-    audit_scope: ClassVar[tuple[str | None, str | None]] = NO_SCOPE
+    audit_scope: ClassVar[AuditScope] = NO_AUDIT_SCOPE
 
     class Meta:
+        abstract = True
         ordering = ["position", "name_de"]
-        verbose_name = _("Komponentengruppe")
-        verbose_name_plural = _("Komponentengruppen")
 
     def __str__(self) -> str:
         return self.name_de
 
 
-class Component(models.Model):
+class ComponentGroup(ListedOnPage):
+    """A named group of components; on the page a group of two or more expands and collapses
+    (STA-1), a group of one shows its component on its own."""
+
+    class Meta(ListedOnPage.Meta):
+        verbose_name = _("Komponentengruppe")
+        verbose_name_plural = _("Komponentengruppen")
+
+
+class Component(ListedOnPage):
     """A service of the platform shown on the status page (Telefonie, UC-Client, …). Its
     status follows the open events that affect it; it is never stored."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     group = models.ForeignKey(
         ComponentGroup,
         null=True,
@@ -98,27 +105,16 @@ class Component(models.Model):
         related_name="components",
         verbose_name=_("Gruppe"),
     )
-    name_de = models.CharField(_("Name (deutsch)"), max_length=100, unique=True)
-    name_en = models.CharField(_("Name (englisch)"), max_length=100, blank=True)
     description_de = models.CharField(_("Beschreibung (deutsch)"), max_length=300, blank=True)
     description_en = models.CharField(_("Beschreibung (englisch)"), max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     is_visible = models.BooleanField(_("Auf der Statusseite zeigen"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Angelegt"))
-    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("Geändert"))
 
-    audit_scope: ClassVar[tuple[str | None, str | None]] = NO_SCOPE
-
-    class Meta:
-        ordering = ["position", "name_de"]
+    class Meta(ListedOnPage.Meta):
         verbose_name = _("Komponente")
         verbose_name_plural = _("Komponenten")
 
-    def __str__(self) -> str:
-        return self.name_de
 
-
-class Event(models.Model):
+class Event(TimestampedModel):
     """An incident (STA-2) or a maintenance window (STA-3, OPS-2) and the components it affects.
 
     ``step`` is the step of its newest update (a copy kept for queries); the updates are the
@@ -127,7 +123,6 @@ class Event(models.Model):
     and actually runs from its in-progress update to its completed update.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("Art"), max_length=12, choices=EventKind.choices)
     title_de = models.CharField(_("Titel (deutsch)"), max_length=200)
     title_en = models.CharField(_("Titel (englisch)"), max_length=200, blank=True)
@@ -160,10 +155,8 @@ class Event(models.Model):
         related_name="+",
         verbose_name=_("angelegt von"),
     )
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Angelegt"))
-    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("Geändert"))
 
-    audit_scope: ClassVar[tuple[str | None, str | None]] = NO_SCOPE
+    audit_scope: ClassVar[AuditScope] = NO_AUDIT_SCOPE
 
     class Meta:
         ordering = ["-created_at"]
@@ -200,22 +193,13 @@ class Event(models.Model):
         return self.kind == EventKind.INCIDENT
 
 
-class EventUpdateQuerySet(models.QuerySet["EventUpdate"]):
-    def update(self, **kwargs: Any) -> int:
-        raise ApplicationError("history_append_only", "Event updates cannot be changed.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ApplicationError("history_append_only", "Event updates cannot be deleted.")
-
-
-class EventUpdate(models.Model):
+class EventUpdate(AppendOnlyModel, UUIDModel):
     """One timestamped step message of an event, in German and English (STA-2, STA-3).
 
     Append-only: a wrong step is corrected by a further update, never by editing this one; on
     PostgreSQL a trigger refuses UPDATE and DELETE on the table.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="updates", verbose_name=_("Ereignis")
     )
@@ -228,9 +212,8 @@ class EventUpdate(models.Model):
     # account never has to touch this append-only table.
     author = models.CharField(max_length=150, blank=True, verbose_name=_("Verfasser"))
 
-    objects = EventUpdateQuerySet.as_manager()
-
-    audit_scope: ClassVar[tuple[str | None, str | None]] = NO_SCOPE
+    append_only = ("history_append_only", "Event updates")
+    audit_scope: ClassVar[AuditScope] = NO_AUDIT_SCOPE
 
     class Meta:
         ordering = ["event", "sequence"]
@@ -243,25 +226,16 @@ class EventUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.event} · {self.step} · {self.posted_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ApplicationError("history_append_only", "Event updates cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ApplicationError("history_append_only", "Event updates cannot be deleted.")
-
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Subscription(models.Model):
+class Subscription(TimestampedModel):
     """Someone who wants the steps of events by e-mail or SMS (STA-5): to all components or to
     chosen ones. One per address and channel: subscribing again replaces the choice.
     Unsubscribing deletes the row (and its outbox rows) at once."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     channel = models.CharField(max_length=5, choices=Channel.choices, verbose_name=_("Kanal"))
     address = models.CharField(max_length=254, verbose_name=_("Adresse"))
     all_components = models.BooleanField(default=True, verbose_name=_("alle Komponenten"))
@@ -274,8 +248,6 @@ class Subscription(models.Model):
     token = models.CharField(
         max_length=64, unique=True, default=new_token, editable=False, verbose_name=_("Schlüssel")
     )
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Angelegt"))
-    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("Geändert"))
 
     class Meta:
         ordering = ["created_at"]
@@ -357,11 +329,10 @@ class OutboxMessage(models.Model):
         return f"{self.channel} {self.recipient} ({self.state})"
 
 
-class MaintenanceNotice(models.Model):
+class MaintenanceNotice(UUIDModel):
     """A reseller passing a maintenance announcement on to its customers' admins (OPS-5):
     the text as sent and how many admins it went to. Once per maintenance and reseller."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="notices", verbose_name=_("Ereignis")
     )
@@ -384,7 +355,7 @@ class MaintenanceNotice(models.Model):
     )
     sent_at = models.DateTimeField(verbose_name=_("gesendet am"))
 
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", None)
+    audit_scope: ClassVar[AuditScope] = ("reseller_id", None)
 
     class Meta:
         ordering = ["-sent_at"]

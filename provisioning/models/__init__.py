@@ -1,7 +1,21 @@
 """Models of provisioning: the tenant tree and accounts (tenancy), licenses and their ledger
 (licensing), and the telephone system of each customer (sites, users, trunks, numbers, devices),
-its call features (features) and who holds which internal extension (extensions)."""
+its call features (features) and who holds which internal extension (extensions). The abstract
+bases all apps' models share (UUID key, timestamps, customer and tenant path, append-only rows)
+are in ``base``."""
 
+from .base import (
+    NO_AUDIT_SCOPE,
+    AppendOnlyModel,
+    AuditScope,
+    CreatedModel,
+    CustomerOwnedModel,
+    TenantPath,
+    TimestampedModel,
+    UUIDModel,
+    customer_key,
+    customer_scope,
+)
 from .extensions import OPERATOR_EXTENSION, ExtensionClaim, ExtensionOwner
 from .features import (
     AudioFile,
@@ -69,13 +83,13 @@ from .tenancy import (
     FederalState,
     Reseller,
     Role,
-    TenantPath,
 )
 
 __all__ = [
     "BASE_LICENSES",
     "CUSTOMER_ROLES",
     "GATEWAY_MODELS",
+    "NO_AUDIT_SCOPE",
     "OPERATOR_EXTENSION",
     "PACKAGES",
     "PLATFORM_ROLES",
@@ -83,15 +97,19 @@ __all__ = [
     "AccountManager",
     "Address",
     "ApiKey",
+    "AppendOnlyModel",
     "AudioFile",
     "AudioKind",
     "AuditAction",
     "AuditEvent",
+    "AuditScope",
     "CallForwarding",
     "Channel",
     "CheckStatus",
     "ConnectionType",
+    "CreatedModel",
     "Customer",
+    "CustomerOwnedModel",
     "CustomerState",
     "DayNightMode",
     "Device",
@@ -128,10 +146,14 @@ __all__ = [
     "SiteCheckToken",
     "Subscriber",
     "TenantPath",
+    "TimestampedModel",
     "Trunk",
     "TrunkState",
+    "UUIDModel",
     "VoicemailBox",
     "WorkPlace",
+    "customer_key",
+    "customer_scope",
     "normalize_mac",
     "parse_target",
 ]

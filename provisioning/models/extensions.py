@@ -8,15 +8,13 @@ unique on (customer, extension), written by the services in the owner's transact
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .base import NO_AUDIT_SCOPE, CustomerOwnedModel, customer_key
 from .features import HuntGroup, IvrMenu, OperatorSettings
 from .system import Subscriber
-from .tenancy import Customer, TenantPath
 
 OPERATOR_EXTENSION = "0"
 
@@ -45,7 +43,7 @@ def _exactly(kind: str) -> Q:
     return Q(owner_kind=kind, **{f"{field}__isnull": False}, **empty)
 
 
-class ExtensionClaim(models.Model):
+class ExtensionClaim(CustomerOwnedModel):
     """One internal extension held by one owner: a user (their direct extension), a user's fax
     number, a hunt group, an IVR menu or the operator (always extension 0).
 
@@ -57,9 +55,7 @@ class ExtensionClaim(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="+", verbose_name=_("Kunde")
-    )
+    customer = customer_key("+", on_delete=models.CASCADE)
     extension = models.CharField(_("Durchwahl"), max_length=10)
     owner_kind = models.CharField(_("Inhaber"), max_length=20, choices=ExtensionOwner.choices)
     subscriber = models.ForeignKey(
@@ -95,9 +91,7 @@ class ExtensionClaim(models.Model):
         verbose_name=_("Zentrale"),
     )
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id"
-    )
+    audit_scope = NO_AUDIT_SCOPE  # not audited on its own (see above)
 
     class Meta:
         ordering = ["customer", "extension"]

@@ -10,16 +10,27 @@ routing engine's ``Target``.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..errors import ApplicationError
+from .base import (
+    NO_AUDIT_SCOPE,
+    AppendOnlyModel,
+    AuditScope,
+    CreatedModel,
+    CustomerOwnedModel,
+    NamedPerCustomerModel,
+    TenantPath,
+    TimestampedModel,
+    UUIDModel,
+    customer_key,
+    customer_scope,
+)
 from .system import Device, Site, Subscriber
-from .tenancy import Customer, TenantPath
+from .tenancy import Customer
 
 TARGET_KINDS_WITH_REF = ("user", "hunt_group", "ivr", "voicemail", "external")
 TARGET_KINDS_WITHOUT_REF = ("operator", "disconnect")
@@ -47,8 +58,8 @@ def target_field(verbose_name: Any) -> models.CharField[str, str]:
     return models.CharField(verbose_name, max_length=TARGET_MAX_LENGTH, blank=True)
 
 
-_CUSTOMER_TENANT = TenantPath(reseller="customer__reseller_id", customer="customer_id")
-_CUSTOMER_SCOPE: tuple[str | None, str | None] = ("customer.reseller_id", "customer_id")
+# A user's own settings (forwarding, voicemail): seen in the customer's subtree and by the user.
+_SUBSCRIBER_TENANT = TenantPath.of_customer("subscriber", own_account="subscriber__account_id")
 
 
 class HuntStrategy(models.TextChoices):
@@ -57,19 +68,15 @@ class HuntStrategy(models.TextChoices):
     ROUND_ROBIN = "round_robin", _("zufällig zuerst, dann alle")
 
 
-class HuntGroup(models.Model):
+class HuntGroup(NamedPerCustomerModel, TimestampedModel):
     """A hunt group (FEA-1): members from one site ring by ``strategy`` for ``ring_seconds``,
     then the call goes to ``overflow``. The first group of a customer (for the main number) is
     included; every further one records a one-time fee."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="hunt_groups", verbose_name=_("Kunde")
-    )
+    customer = customer_key("hunt_groups")
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="hunt_groups", verbose_name=_("Standort")
     )
-    name = models.CharField(_("Name"), max_length=100)
     extension = models.CharField(_("Durchwahl"), max_length=10, blank=True)
     strategy = models.CharField(
         _("Strategie"), max_length=20, choices=HuntStrategy.choices, default=HuntStrategy.PARALLEL
@@ -79,28 +86,15 @@ class HuntGroup(models.Model):
         _("Klingeldauer je Mitglied (s)"), default=15
     )
     overflow = target_field(_("Überlauf"))
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = _CUSTOMER_TENANT
-    audit_scope: ClassVar[tuple[str | None, str | None]] = _CUSTOMER_SCOPE
-
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedPerCustomerModel.Meta):
         verbose_name = _("Sammelruf-Gruppe")
         verbose_name_plural = _("Sammelruf-Gruppen")
-        constraints = [
-            models.UniqueConstraint(fields=["customer", "name"], name="huntgroup_unique_name")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class HuntGroupMember(models.Model):
+class HuntGroupMember(UUIDModel):
     """A user in a hunt group, logged in or out of it (FEA-1)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     group = models.ForeignKey(
         HuntGroup,
         on_delete=models.CASCADE,
@@ -116,15 +110,10 @@ class HuntGroupMember(models.Model):
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     logged_in = models.BooleanField(_("angemeldet"), default=True)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="group__customer__reseller_id",
-        customer="group__customer_id",
-        own_account="subscriber__account_id",
+    tenant: ClassVar[TenantPath] = TenantPath.of_customer(
+        "group", own_account="subscriber__account_id"
     )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = (
-        "group.customer.reseller_id",
-        "group.customer_id",
-    )
+    audit_scope: ClassVar[AuditScope] = customer_scope("group")
 
     class Meta:
         ordering = ["group", "position"]
@@ -138,33 +127,17 @@ class HuntGroupMember(models.Model):
         return f"{self.subscriber} in {self.group}"
 
 
-class PickupGroup(models.Model):
+class PickupGroup(NamedPerCustomerModel, TimestampedModel):
     """A pickup group (FEA-2): any member can take a call ringing at another member."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="pickup_groups", verbose_name=_("Kunde")
-    )
-    name = models.CharField(_("Name"), max_length=100)
+    customer = customer_key("pickup_groups")
     members = models.ManyToManyField(
         Subscriber, related_name="pickup_groups", blank=True, verbose_name=_("Mitglieder")
     )
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = _CUSTOMER_TENANT
-    audit_scope: ClassVar[tuple[str | None, str | None]] = _CUSTOMER_SCOPE
-
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedPerCustomerModel.Meta):
         verbose_name = _("Pickup-Gruppe")
         verbose_name_plural = _("Pickup-Gruppen")
-        constraints = [
-            models.UniqueConstraint(fields=["customer", "name"], name="pickupgroup_unique_name")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class AudioKind(models.TextChoices):
@@ -172,14 +145,11 @@ class AudioKind(models.TextChoices):
     ANNOUNCEMENT = "announcement", _("Ansage")
 
 
-class AudioFile(models.Model):
+class AudioFile(CustomerOwnedModel, CreatedModel):
     """Customer audio (FEA-5): the uploaded original (MP3 or WAV) and its telephony version
     (WAV, 8 kHz, mono, 16 bit). The standard music on hold is built in and not stored here."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="audio_files", verbose_name=_("Kunde")
-    )
+    customer = customer_key("audio_files")
     name = models.CharField(_("Name"), max_length=100)
     kind = models.CharField(_("Art"), max_length=20, choices=AudioKind.choices)
     original = models.FileField(_("Original"), max_length=255)
@@ -188,12 +158,8 @@ class AudioFile(models.Model):
     original_size = models.PositiveIntegerField(_("Größe (Byte)"))
     telephony = models.FileField(_("Telefonie-Fassung"), max_length=255)
     duration_ms = models.PositiveIntegerField(_("Dauer (ms)"))
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id", end_user_customer="customer_id"
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = _CUSTOMER_SCOPE
+    tenant: ClassVar[TenantPath] = TenantPath.of_customer(end_user_customer="customer_id")
 
     class Meta:
         ordering = ["name"]
@@ -209,15 +175,11 @@ class AudioFile(models.Model):
         return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class IvrMenu(models.Model):
+class IvrMenu(NamedPerCustomerModel, TimestampedModel):
     """An IVR menu (FEA-3): an announcement, digits leading to targets, and what happens after
     ``repeat_count`` repetitions without input (``on_timeout``) or with a wrong digit."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="ivr_menus", verbose_name=_("Kunde")
-    )
-    name = models.CharField(_("Name"), max_length=100)
+    customer = customer_key("ivr_menus")
     extension = models.CharField(_("Durchwahl"), max_length=10, blank=True)
     announcement = models.ForeignKey(
         AudioFile,
@@ -242,18 +204,12 @@ class IvrMenu(models.Model):
     )
     on_timeout = target_field(_("Ziel ohne Eingabe"))
     on_invalid = target_field(_("Ziel bei falscher Eingabe"))
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = _CUSTOMER_TENANT
-    audit_scope: ClassVar[tuple[str | None, str | None]] = _CUSTOMER_SCOPE
-
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedPerCustomerModel.Meta):
         verbose_name = _("Sprachmenü")
         verbose_name_plural = _("Sprachmenüs")
         constraints = [
-            models.UniqueConstraint(fields=["customer", "name"], name="ivrmenu_unique_name"),
+            *NamedPerCustomerModel.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(
                     timeout_seconds__gte=IVR_TIMEOUT_SECONDS[0],
@@ -269,23 +225,17 @@ class IvrMenu(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class IvrOption(models.Model):
+class IvrOption(UUIDModel):
     """One digit of a menu and where it leads."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     menu = models.ForeignKey(
         IvrMenu, on_delete=models.CASCADE, related_name="options", verbose_name=_("Sprachmenü")
     )
     digit = models.CharField(_("Taste"), max_length=1)
     target = models.CharField(_("Ziel"), max_length=TARGET_MAX_LENGTH)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="menu__customer__reseller_id", customer="menu__customer_id"
-    )
+    tenant: ClassVar[TenantPath] = TenantPath.of_customer("menu")
 
     class Meta:
         ordering = ["menu", "digit"]
@@ -303,12 +253,11 @@ class DayNightMode(models.TextChoices):
     NIGHT = "night", _("Nachtbetrieb (manuell)")
 
 
-class OperatorSettings(models.Model):
+class OperatorSettings(CustomerOwnedModel, UUIDModel):
     """The operator behind extension 0 and the main number (FEA-4): day and night targets,
     optional announcement and menu, the weekly schedule (public holidays of the customer's
     state are night service) and the manual day/night switch."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     customer = models.OneToOneField(
         Customer, on_delete=models.PROTECT, related_name="operator", verbose_name=_("Kunde")
     )
@@ -351,9 +300,6 @@ class OperatorSettings(models.Model):
     )
     updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = _CUSTOMER_TENANT
-    audit_scope: ClassVar[tuple[str | None, str | None]] = _CUSTOMER_SCOPE
-
     class Meta:
         verbose_name = _("Zentrale")
         verbose_name_plural = _("Zentralen")
@@ -362,11 +308,10 @@ class OperatorSettings(models.Model):
         return f"Zentrale {self.customer}"
 
 
-class OperatorScheduleEntry(models.Model):
+class OperatorScheduleEntry(UUIDModel):
     """Day service on ``weekday`` (0 = Monday) from ``start`` to ``end`` (Europe/Berlin);
     ``end`` 00:00 means midnight."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     operator = models.ForeignKey(
         OperatorSettings,
         on_delete=models.CASCADE,
@@ -377,9 +322,7 @@ class OperatorScheduleEntry(models.Model):
     start = models.TimeField(_("von"))
     end = models.TimeField(_("bis"))
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="operator__customer__reseller_id", customer="operator__customer_id"
-    )
+    tenant: ClassVar[TenantPath] = TenantPath.of_customer("operator")
 
     class Meta:
         ordering = ["operator", "weekday", "start"]
@@ -390,11 +333,10 @@ class OperatorScheduleEntry(models.Model):
         return f"{self.weekday} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
-class CallForwarding(models.Model):
+class CallForwarding(UUIDModel):
     """A user's call forwarding (FEA-8): always, on busy, on no answer after N seconds; each to
     an internal target or an external E.164 number."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     subscriber = models.OneToOneField(
         Subscriber, on_delete=models.CASCADE, related_name="forwarding", verbose_name=_("Benutzer")
     )
@@ -404,15 +346,8 @@ class CallForwarding(models.Model):
     no_answer_seconds = models.PositiveSmallIntegerField(_("Nichtmelden nach (s)"), default=20)
     updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="subscriber__customer__reseller_id",
-        customer="subscriber__customer_id",
-        own_account="subscriber__account_id",
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = (
-        "subscriber.customer.reseller_id",
-        "subscriber.customer_id",
-    )
+    tenant: ClassVar[TenantPath] = _SUBSCRIBER_TENANT
+    audit_scope: ClassVar[AuditScope] = customer_scope("subscriber")
 
     class Meta:
         verbose_name = _("Rufumleitung")
@@ -422,11 +357,10 @@ class CallForwarding(models.Model):
         return f"Rufumleitung {self.subscriber}"
 
 
-class VoicemailBox(models.Model):
+class VoicemailBox(UUIDModel):
     """Voicemail settings of a user (FEA-9): PIN (hashed), greeting, address for messages.
     Whether voicemail is on is ``Subscriber.voicemail_enabled``."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     subscriber = models.OneToOneField(
         Subscriber,
         on_delete=models.CASCADE,
@@ -445,15 +379,8 @@ class VoicemailBox(models.Model):
     email = models.EmailField(_("E-Mail für Nachrichten"), blank=True)
     updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="subscriber__customer__reseller_id",
-        customer="subscriber__customer_id",
-        own_account="subscriber__account_id",
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = (
-        "subscriber.customer.reseller_id",
-        "subscriber.customer_id",
-    )
+    tenant: ClassVar[TenantPath] = _SUBSCRIBER_TENANT
+    audit_scope: ClassVar[AuditScope] = customer_scope("subscriber")
     audit_secret_fields: ClassVar[frozenset[str]] = frozenset({"pin_hash"})
 
     class Meta:
@@ -468,10 +395,9 @@ class VoicemailBox(models.Model):
         return bool(self.pin_hash)
 
 
-class HotDeskLogin(models.Model):
+class HotDeskLogin(UUIDModel):
     """A user logged in at a phone (FEA-7). Several users may be logged in on one device."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     device = models.ForeignKey(
         Device, on_delete=models.CASCADE, related_name="hotdesk_logins", verbose_name=_("Gerät")
     )
@@ -483,15 +409,10 @@ class HotDeskLogin(models.Model):
     )
     logged_in_at = models.DateTimeField(_("Angemeldet seit"))
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="device__customer__reseller_id",
-        customer="device__customer_id",
-        own_account="subscriber__account_id",
+    tenant: ClassVar[TenantPath] = TenantPath.of_customer(
+        "device", own_account="subscriber__account_id"
     )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = (
-        "device.customer.reseller_id",
-        "device.customer_id",
-    )
+    audit_scope: ClassVar[AuditScope] = customer_scope("device")
 
     class Meta:
         ordering = ["-logged_in_at"]
@@ -510,32 +431,18 @@ class FeeType(models.TextChoices):
     AUDIO_UPLOAD = "audio_upload", _("Audiodatei")
 
 
-class OneTimeFeeEventQuerySet(models.QuerySet["OneTimeFeeEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise ApplicationError("fees_append_only", "One-time fee rows cannot be changed.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ApplicationError("fees_append_only", "One-time fee rows cannot be deleted.")
-
-
-class OneTimeFeeEvent(models.Model):
+class OneTimeFeeEvent(CustomerOwnedModel, AppendOnlyModel, UUIDModel):
     """A chargeable one-time event (FEA-1, FEA-5), append-only; billing reads these rows.
     ``reference`` is the id of the object that caused the fee."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="one_time_fees", verbose_name=_("Kunde")
-    )
+    customer = customer_key("one_time_fees")
     fee_type = models.CharField(_("Entgeltart"), max_length=20, choices=FeeType.choices)
     quantity = models.PositiveIntegerField(_("Menge"), default=1)
     occurred_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
     reference = models.CharField(_("Verursacht durch"), max_length=64)
     label = models.CharField(_("Bezeichnung"), max_length=200, blank=True)
 
-    objects = OneTimeFeeEventQuerySet.as_manager()
-
-    tenant: ClassVar[TenantPath] = _CUSTOMER_TENANT
-    audit_scope: ClassVar[tuple[str | None, str | None]] = _CUSTOMER_SCOPE
+    append_only = ("fees_append_only", "One-time fee rows")
 
     class Meta:
         ordering = ["occurred_at", "id"]
@@ -545,22 +452,11 @@ class OneTimeFeeEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.fee_type} × {self.quantity} ({self.label})"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ApplicationError("fees_append_only", "One-time fee rows cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ApplicationError("fees_append_only", "One-time fee rows cannot be deleted.")
-
-
-class Phonebook(models.Model):
+class Phonebook(CustomerOwnedModel, UUIDModel):
     """A phonebook (FEA-6): the customer's shared one (``owner`` empty) or a user's private one."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="phonebooks", verbose_name=_("Kunde")
-    )
+    customer = customer_key("phonebooks")
     owner = models.OneToOneField(
         Subscriber,
         null=True,
@@ -570,9 +466,9 @@ class Phonebook(models.Model):
         verbose_name=_("Eigentümer"),
     )
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id", own_account="owner__account_id"
-    )
+    tenant: ClassVar[TenantPath] = TenantPath.of_customer(own_account="owner__account_id")
+    # Not audited on its own: its entries are.
+    audit_scope = NO_AUDIT_SCOPE
 
     class Meta:
         verbose_name = _("Telefonbuch")
@@ -593,27 +489,19 @@ class Phonebook(models.Model):
         return self.owner_id is None
 
 
-class PhonebookEntry(models.Model):
+class PhonebookEntry(CustomerOwnedModel, TimestampedModel):
     """A contact: name, company and one or more E.164 numbers (``PhonebookNumber``)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     phonebook = models.ForeignKey(
         Phonebook, on_delete=models.CASCADE, related_name="entries", verbose_name=_("Telefonbuch")
     )
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("Kunde")
-    )
+    customer = customer_key("+")
     name = models.CharField(_("Name"), max_length=200)
     company = models.CharField(_("Firma"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id",
-        customer="customer_id",
-        own_account="phonebook__owner__account_id",
+    tenant: ClassVar[TenantPath] = TenantPath.of_customer(
+        own_account="phonebook__owner__account_id"
     )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = _CUSTOMER_SCOPE
 
     class Meta:
         ordering = ["name", "company"]
@@ -625,25 +513,21 @@ class PhonebookEntry(models.Model):
         return f"{self.name} ({self.company})" if self.company else self.name
 
 
-class PhonebookNumber(models.Model):
+class PhonebookNumber(CustomerOwnedModel, UUIDModel):
     """One number of a phonebook entry, indexed for reverse lookup."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     entry = models.ForeignKey(
         PhonebookEntry,
         on_delete=models.CASCADE,
         related_name="numbers",
         verbose_name=_("Telefonbucheintrag"),
     )
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("Kunde")
-    )
+    customer = customer_key("+")
     e164 = models.CharField(_("Rufnummer"), max_length=20)
     label = models.CharField(_("Art"), max_length=30, blank=True)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id"
-    )
+    # Not audited on its own: its entry is.
+    audit_scope = NO_AUDIT_SCOPE
 
     class Meta:
         ordering = ["entry", "e164"]

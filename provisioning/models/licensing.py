@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..errors import ApplicationError
-from .tenancy import Customer, TenantPath
+from .base import AppendOnlyModel, CustomerOwnedModel, customer_key
 
 
 class LicenseType(models.TextChoices):
@@ -35,15 +33,7 @@ class LedgerKind(models.TextChoices):
     RELEASE = "release", _("freigegeben")
 
 
-class LicenseEventQuerySet(models.QuerySet["LicenseEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise ApplicationError("ledger_append_only", "License ledger rows cannot be changed.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ApplicationError("ledger_append_only", "License ledger rows cannot be deleted.")
-
-
-class LicenseEvent(models.Model):
+class LicenseEvent(CustomerOwnedModel, AppendOnlyModel):
     """One row of the license ledger (LIC-6): a license assigned or released at an instant.
 
     A *holding* is one license from assignment to release; its two rows share ``holding``.
@@ -55,9 +45,7 @@ class LicenseEvent(models.Model):
     public_id = models.UUIDField(
         _("Öffentliche ID"), default=uuid.uuid4, unique=True, editable=False
     )
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="license_events", verbose_name=_("Kunde")
-    )
+    customer = customer_key("license_events")
     license_type = models.CharField(_("Lizenz"), max_length=30, choices=LicenseType.choices)
     kind = models.CharField(_("Buchungsart"), max_length=10, choices=LedgerKind.choices)
     effective_at = models.DateTimeField(_("Wirksam ab"))
@@ -69,12 +57,7 @@ class LicenseEvent(models.Model):
     subject_label = models.CharField(_("Gegenstand"), max_length=200, blank=True)
     recorded_at = models.DateTimeField(_("Erfasst"), auto_now_add=True)
 
-    objects = LicenseEventQuerySet.as_manager()
-
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id"
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("customer.reseller_id", "customer_id")
+    append_only = ("ledger_append_only", "License ledger rows")
 
     class Meta:
         ordering = ["effective_at", "id"]
@@ -95,11 +78,3 @@ class LicenseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_license_type_display()} {self.get_kind_display()} {self.subject_label}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ApplicationError("ledger_append_only", "License ledger rows cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ApplicationError("ledger_append_only", "License ledger rows cannot be deleted.")

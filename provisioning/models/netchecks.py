@@ -3,14 +3,21 @@ the results it uploads, kept as history."""
 
 from __future__ import annotations
 
-import uuid
 from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .base import (
+    AuditScope,
+    CustomerOwnedModel,
+    RevocableSecretModel,
+    TenantPath,
+    UUIDModel,
+    customer_key,
+    customer_scope,
+)
 from .system import Site
-from .tenancy import Customer, TenantPath
 
 
 class CheckStatus(models.TextChoices):
@@ -24,35 +31,26 @@ class MeasurementClass(models.TextChoices):
     CONCLUSIVE = "conclusive", _("aussagekräftig")
 
 
-class SiteCheckToken(models.Model):
+class SiteCheckToken(RevocableSecretModel):
     """The secret a site's network check probe uploads its results with.
 
     One active token per site; it decides which site a result belongs to. Only a SHA-256 hash
     is stored: the token is shown once, at creation. Revoking keeps the row for the history.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     site = models.ForeignKey(
         Site, on_delete=models.CASCADE, related_name="check_tokens", verbose_name=_("Standort")
     )
-    prefix = models.CharField(_("Präfix"), max_length=16, editable=False)
     token_hash = models.CharField(_("Token-Hash"), max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("Zuletzt benutzt"), null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(_("Widerrufen"), null=True, blank=True, editable=False)
 
     # Customer admins see results, not the tokens that upload them.
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="site__customer__reseller_id", customer=None, finance=False
     )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = (
-        "site.customer.reseller_id",
-        "site.customer_id",
-    )
+    audit_scope: ClassVar[AuditScope] = customer_scope("site")
     audit_secret_fields: ClassVar[frozenset[str]] = frozenset({"token_hash"})
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(RevocableSecretModel.Meta):
         verbose_name = _("Prüf-Token")
         verbose_name_plural = _("Prüf-Tokens")
         constraints = [
@@ -65,10 +63,6 @@ class SiteCheckToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
 
 
 class NetworkCheckQuerySet(models.QuerySet["NetworkCheck"]):
@@ -83,15 +77,12 @@ class NetworkCheckQuerySet(models.QuerySet["NetworkCheck"]):
         return self.order_by("-received_at", "-id").first()
 
 
-class NetworkCheck(models.Model):
+class NetworkCheck(CustomerOwnedModel, UUIDModel):
     """One result of the network readiness probe for a site, as uploaded (schema-validated) plus
     the platform's own verdict against its thresholds; the client's verdict is kept for
     reference only. ``share_token`` is the unguessable id of the public report link."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="network_checks", verbose_name=_("Kunde")
-    )
+    customer = customer_key("network_checks")
     site = models.ForeignKey(
         Site, on_delete=models.CASCADE, related_name="network_checks", verbose_name=_("Standort")
     )
@@ -141,10 +132,7 @@ class NetworkCheck(models.Model):
 
     objects = NetworkCheckQuerySet.as_manager()
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id", finance=False
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("customer.reseller_id", "customer_id")
+    tenant: ClassVar[TenantPath] = TenantPath.of_customer(finance=False)
 
     class Meta:
         ordering = ["-received_at", "-id"]

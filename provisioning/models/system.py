@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
@@ -14,8 +13,17 @@ from telephony.entitlements import Package
 
 from .. import crypto
 from ..validators import clean_postal_code, validate_phone, validate_postal_code
+from .base import (
+    NO_AUDIT_SCOPE,
+    CreatedModel,
+    CustomerOwnedModel,
+    NamedPerCustomerModel,
+    TenantPath,
+    TimestampedModel,
+    customer_key,
+)
 from .licensing import LicenseType
-from .tenancy import Account, Address, Customer, TenantPath
+from .tenancy import Account, Address
 
 _MAC_RE = re.compile(r"^[0-9A-F]{12}$")
 
@@ -36,36 +44,20 @@ def validate_mac(value: str) -> None:
         )
 
 
-class Site(Address):
+class Site(Address, NamedPerCustomerModel, TimestampedModel):
     """A location of a customer with a postal address. The first site is included in the base
     license; every further one holds a *Weiterer Standort* license (LIC-3)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="sites", verbose_name=_("Kunde")
-    )
-    name = models.CharField(_("Name"), max_length=100)
+    customer = customer_key("sites")
     extra_license_holding = models.UUIDField(
         _("Lizenzbestand „Weiterer Standort“"), null=True, blank=True, editable=False
     )
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id", end_user_customer="customer_id"
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("customer.reseller_id", "customer_id")
+    tenant: ClassVar[TenantPath] = TenantPath.of_customer(end_user_customer="customer_id")
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedPerCustomerModel.Meta):
         verbose_name = _("Standort")
         verbose_name_plural = _("Standorte")
-        constraints = [
-            models.UniqueConstraint(fields=["customer", "name"], name="site_unique_name")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def full_address(self) -> str:
@@ -96,14 +88,11 @@ class TrunkState(models.TextChoices):
     DISABLED = "disabled", _("abgeschaltet")
 
 
-class Trunk(models.Model):
+class Trunk(CustomerOwnedModel, TimestampedModel):
     """The one SIP trunk of a site (TRK-1): a provider connection with its credentials, number
     blocks and the emergency address the provider holds for it (TRK-3)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="trunks", verbose_name=_("Kunde")
-    )
+    customer = customer_key("trunks")
     site = models.OneToOneField(
         Site, on_delete=models.PROTECT, related_name="trunk", verbose_name=_("Standort")
     )
@@ -128,13 +117,7 @@ class Trunk(models.Model):
     )
     emergency_city = models.CharField(_("Notruf: Ort"), max_length=100)
     emergency_country = models.CharField(_("Notruf: Land"), max_length=2, default="DE")
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id"
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("customer.reseller_id", "customer_id")
     audit_secret_fields: ClassVar[frozenset[str]] = frozenset({"password_encrypted"})
 
     class Meta:
@@ -170,26 +153,17 @@ class Trunk(models.Model):
         )
 
 
-class NumberBlock(models.Model):
+class NumberBlock(CustomerOwnedModel, CreatedModel):
     """A block of E.164 numbers on a trunk (TRK-2), e.g. +49 30 1234567-0 … -99: the numbers are
     ``base_number`` followed by each extension from ``first_extension`` to ``last_extension``."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="number_blocks", verbose_name=_("Kunde")
-    )
+    customer = customer_key("number_blocks")
     trunk = models.ForeignKey(
         Trunk, on_delete=models.PROTECT, related_name="number_blocks", verbose_name=_("SIP-Trunk")
     )
     base_number = models.CharField(_("Stammnummer"), max_length=20)
     first_extension = models.PositiveIntegerField(_("erste Durchwahl"), default=0)
     last_extension = models.PositiveIntegerField(_("letzte Durchwahl"))
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id"
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("customer.reseller_id", "customer_id")
 
     class Meta:
         ordering = ["base_number", "first_extension"]
@@ -204,7 +178,7 @@ class NumberBlock(models.Model):
         return self.last_extension - self.first_extension + 1
 
 
-class PhoneNumber(models.Model):
+class PhoneNumber(CustomerOwnedModel):
     """One E.164 number of a block. Unique on the whole platform by a database constraint, so no
     number is ever assigned twice (TRK-2); extension "0" is the main number (operator)."""
 
@@ -216,14 +190,11 @@ class PhoneNumber(models.Model):
         related_name="numbers",
         verbose_name=_("Rufnummernblock"),
     )
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="numbers", verbose_name=_("Kunde")
-    )
+    customer = customer_key("numbers")
     extension = models.CharField(_("Durchwahl"), max_length=10)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id"
-    )
+    # Not audited on its own: the number block's entries record its numbers.
+    audit_scope = NO_AUDIT_SCOPE
 
     class Meta:
         ordering = ["e164"]
@@ -249,14 +220,11 @@ class WorkPlace(models.TextChoices):
 PACKAGE_CHOICES = [(p.value, p.label) for p in Package]
 
 
-class Subscriber(models.Model):
+class Subscriber(CustomerOwnedModel, TimestampedModel):
     """A user of the telephone system (LIC-4): a person with a direct extension at a site and
     exactly one package. Optionally linked to an end-user login."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="subscribers", verbose_name=_("Kunde")
-    )
+    customer = customer_key("subscribers")
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="subscribers", verbose_name=_("Standort")
     )
@@ -302,13 +270,8 @@ class Subscriber(models.Model):
         related_name="fax_subscriber",
         verbose_name=_("Faxnummer"),
     )
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id", customer="customer_id", own_account="account_id"
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("customer.reseller_id", "customer_id")
+    tenant: ClassVar[TenantPath] = TenantPath.of_customer(own_account="account_id")
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -359,14 +322,11 @@ class DeviceModel(models.TextChoices):
 GATEWAY_MODELS = frozenset({DeviceModel.IP411})
 
 
-class Device(models.Model):
+class Device(CustomerOwnedModel, TimestampedModel):
     """A phone, handset, gateway or port (FEA-12), registered by MAC address to a site and
     optionally a user. A rented IP411 gateway belongs to the Erweiterte Grundlizenz."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="devices", verbose_name=_("Kunde")
-    )
+    customer = customer_key("devices")
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="devices", verbose_name=_("Standort")
     )
@@ -384,15 +344,8 @@ class Device(models.Model):
         verbose_name=_("Benutzer"),
     )
     rented = models.BooleanField(_("gemietet"), default=False)
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
-    tenant: ClassVar[TenantPath] = TenantPath(
-        reseller="customer__reseller_id",
-        customer="customer_id",
-        own_account="subscriber__account_id",
-    )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("customer.reseller_id", "customer_id")
+    tenant: ClassVar[TenantPath] = TenantPath.of_customer(own_account="subscriber__account_id")
 
     class Meta:
         ordering = ["site__name", "model", "mac_address"]

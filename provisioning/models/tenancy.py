@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..errors import ApplicationError
 from ..validators import (
     clean_postal_code,
     validate_country,
@@ -18,21 +16,14 @@ from ..validators import (
     validate_postal_code,
     validate_vat_id,
 )
-
-
-@dataclass(frozen=True)
-class TenantPath:
-    """How a model hangs off the tenant tree, for the access chokepoint.
-
-    Each field is an ORM lookup path from the model to the reseller id, customer id, or the
-    account id of an end user; ``None`` means that role sees none of these objects.
-    """
-
-    reseller: str | None
-    customer: str | None
-    end_user_customer: str | None = None
-    own_account: str | None = None
-    finance: bool = True
+from .base import (
+    AppendOnlyModel,
+    AuditScope,
+    RevocableSecretModel,
+    TenantPath,
+    TimestampedModel,
+    UUIDModel,
+)
 
 
 class Role(models.TextChoices):
@@ -83,10 +74,9 @@ class Address(models.Model):
         clean_postal_code(self)
 
 
-class Reseller(Address):
+class Reseller(Address, TimestampedModel):
     """A partner who sells the telephone system to its customers and bills them itself."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     company_name = models.CharField(_("Firma"), max_length=200, unique=True)
     vat_id = models.CharField(_("USt-IdNr."), max_length=20, validators=[validate_vat_id])
     contact_name = models.CharField(_("Ansprechpartner"), max_length=200)
@@ -94,11 +84,9 @@ class Reseller(Address):
     contact_phone = models.CharField(
         _("Telefon"), max_length=30, blank=True, validators=[validate_phone]
     )
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller="id", customer=None)
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("id", None)
+    audit_scope: ClassVar[AuditScope] = ("id", None)
 
     class Meta:
         ordering = ["company_name"]
@@ -114,13 +102,12 @@ class CustomerState(models.TextChoices):
     SUSPENDED = "suspended", _("gesperrt")
 
 
-class Customer(Address):
+class Customer(Address, TimestampedModel):
     """A business customer of a reseller; owns exactly one telephone system.
 
     Sites, licenses, users and trunks hang off the customer.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reseller = models.ForeignKey(
         Reseller, on_delete=models.PROTECT, related_name="customers", verbose_name=_("Reseller")
     )
@@ -159,13 +146,11 @@ class Customer(Address):
     demo_warned_days = models.PositiveSmallIntegerField(
         _("Ablaufwarnung (Tage vorher)"), null=True, blank=True, editable=False
     )
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("Geändert"), auto_now=True)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="reseller_id", customer="id", end_user_customer="id"
     )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", "id")
+    audit_scope: ClassVar[AuditScope] = ("reseller_id", "id")
 
     class Meta:
         ordering = ["company_name"]
@@ -267,31 +252,25 @@ class Account(AbstractUser):
         return None
 
 
-class ApiKey(models.Model):
+class ApiKey(RevocableSecretModel):
     """A named secret for the REST API; acts with its creator's role and scope.
 
     Only a SHA-256 hash is stored: the key is shown once, at creation.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("Name"), max_length=100)
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("Zugang")
     )
-    prefix = models.CharField(_("Präfix"), max_length=16, editable=False)
     key_hash = models.CharField(_("Schlüssel-Hash"), max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("Angelegt"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("Zuletzt benutzt"), null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(_("Widerrufen"), null=True, blank=True, editable=False)
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="account__reseller_id", customer=None, finance=False
     )
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("account.reseller_id", None)
+    audit_scope: ClassVar[AuditScope] = ("account.reseller_id", None)
     audit_secret_fields: ClassVar[frozenset[str]] = frozenset({"key_hash"})
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(RevocableSecretModel.Meta):
         verbose_name = _("API-Schlüssel")
         verbose_name_plural = _("API-Schlüssel")
         constraints = [
@@ -304,10 +283,6 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
 
 
 class Channel(models.TextChoices):
@@ -325,22 +300,13 @@ class AuditAction(models.TextChoices):
     ACCESS = "access", _("von der Plattform eingesehen")
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise ApplicationError("audit_append_only", "Audit entries cannot be changed.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ApplicationError("audit_append_only", "Audit entries cannot be deleted.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel, UUIDModel):
     """One append-only entry of the audit log (AUD-1): who changed or read what, when and how.
 
     The actor and tenant ids are plain columns, not foreign keys, so no cascade can ever touch
     a row; on PostgreSQL a trigger refuses UPDATE and DELETE on the table.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     occurred_at = models.DateTimeField(_("Zeitpunkt"), db_index=True)
     actor_id = models.BigIntegerField(_("Zugangs-ID"), null=True, blank=True)
     actor_label = models.CharField(_("Wer"), max_length=200)
@@ -355,10 +321,9 @@ class AuditEvent(models.Model):
     customer_id = models.UUIDField(_("Kunden-ID"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-Adresse"), null=True, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
-
+    append_only = ("audit_append_only", "Audit entries")
     audit_reads: ClassVar[bool] = False
-    audit_scope: ClassVar[tuple[str | None, str | None]] = ("reseller_id", "customer_id")
+    audit_scope: ClassVar[AuditScope] = ("reseller_id", "customer_id")
 
     tenant: ClassVar[TenantPath] = TenantPath(
         reseller="reseller_id", customer="customer_id", finance=False
@@ -378,11 +343,3 @@ class AuditEvent(models.Model):
         return (
             f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
         )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ApplicationError("audit_append_only", "Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ApplicationError("audit_append_only", "Audit entries cannot be deleted.")

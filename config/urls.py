@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from provisioning.api.views import healthz
@@ -13,6 +14,12 @@ urlpatterns = [
     path("api/v1/", include("status.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Staff log in through the portal's login, which counts failed attempts (provisioning.throttle).
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="portal:login", query_string=True),
+        name="admin-login",
+    ),
     path("admin/", admin.site.urls),
     path("", include("portal.urls")),
 ]

@@ -28,6 +28,17 @@ def _default_language() -> None:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _no_throttle_counts() -> None:
+    """Failed logins and the like are counted in the cache (provisioning.throttle), per process
+    in tests: every test starts with none, whatever the tests before it tried."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _portal_templates_refuse_unknown_variables() -> None:
     """An unknown variable in a portal template fails the test (tests/template_variables.py);

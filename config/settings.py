@@ -46,6 +46,18 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HSTS on answers over HTTPS: a year by default once cookies are secure (served over HTTPS).
+SECURE_HSTS_SECONDS = env_int(
+    "STIMME_HSTS_SECONDS", 31536000 if SECURE_COOKIES else 0, minimum=0, maximum=63072000
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("STIMME_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("STIMME_HSTS_PRELOAD", False)
+# Behind a proxy that terminates TLS: trust its X-Forwarded-Proto to tell HTTPS requests.
+if env_bool("STIMME_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (portal/csp.py); these path prefixes may also use inline styles: the
+# public status page (one self-contained file), the Django admin and Swagger UI.
+CSP_INLINE_STYLE_PATHS = ["/status/", "/admin/", "/api/docs/"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.csp.ContentSecurityPolicyMiddleware",
     "provisioning.middleware.AuditContextMiddleware",
 ]
 

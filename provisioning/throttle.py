@@ -90,64 +90,45 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
-# The limits, read from the settings on each use so tests and deployments may change them.
+# Each limit's settings: attempts per key, and the window in seconds. Read on each use, so tests
+# and deployments may change them.
+LIMITS = {
+    "login-account": ("THROTTLE_LOGIN_PER_ACCOUNT", "THROTTLE_LOGIN_WINDOW"),
+    "login-ip": ("THROTTLE_LOGIN_PER_IP", "THROTTLE_LOGIN_WINDOW"),
+    "api-key-ip": ("THROTTLE_API_KEY_PER_IP", "THROTTLE_LOGIN_WINDOW"),
+    "reset-address": ("THROTTLE_RESET_PER_ADDRESS", "THROTTLE_MAIL_WINDOW"),
+    "reset-ip": ("THROTTLE_RESET_PER_IP", "THROTTLE_MAIL_WINDOW"),
+    "invite-address": ("THROTTLE_INVITE_PER_ADDRESS", "THROTTLE_MAIL_WINDOW"),
+    "invite-ip": ("THROTTLE_INVITE_PER_IP", "THROTTLE_MAIL_WINDOW"),
+}
 
 
-def login_per_account() -> Limit:
-    return Limit(
-        "login-account", settings.THROTTLE_LOGIN_PER_ACCOUNT, settings.THROTTLE_LOGIN_WINDOW
-    )
-
-
-def login_per_ip() -> Limit:
-    return Limit("login-ip", settings.THROTTLE_LOGIN_PER_IP, settings.THROTTLE_LOGIN_WINDOW)
-
-
-def api_key_per_ip() -> Limit:
-    return Limit("api-key-ip", settings.THROTTLE_API_KEY_PER_IP, settings.THROTTLE_LOGIN_WINDOW)
-
-
-def reset_per_address() -> Limit:
-    return Limit(
-        "reset-address", settings.THROTTLE_RESET_PER_ADDRESS, settings.THROTTLE_MAIL_WINDOW
-    )
-
-
-def reset_per_ip() -> Limit:
-    return Limit("reset-ip", settings.THROTTLE_RESET_PER_IP, settings.THROTTLE_MAIL_WINDOW)
-
-
-def invite_per_address() -> Limit:
-    return Limit(
-        "invite-address", settings.THROTTLE_INVITE_PER_ADDRESS, settings.THROTTLE_MAIL_WINDOW
-    )
-
-
-def invite_per_ip() -> Limit:
-    return Limit("invite-ip", settings.THROTTLE_INVITE_PER_IP, settings.THROTTLE_MAIL_WINDOW)
+def limit(scope: str) -> Limit:
+    attempts, window = LIMITS[scope]
+    return Limit(scope, getattr(settings, attempts), getattr(settings, window))
 
 
 def login_wait(username: str, ip: str) -> int:
     """Seconds until a login for ``username`` from ``ip`` is allowed again (0: now)."""
-    return max(wait(login_per_account(), username), wait(login_per_ip(), ip))
+    return max(wait(limit("login-account"), username), wait(limit("login-ip"), ip))
 
 
 def login_failed(username: str, ip: str) -> None:
-    fail(login_per_account(), username)
-    fail(login_per_ip(), ip)
+    fail(limit("login-account"), username)
+    fail(limit("login-ip"), ip)
 
 
 def login_succeeded(username: str) -> None:
     """The account's failures are forgotten; the client IP's are not, so one valid login
     cannot reset the count of guesses at other accounts."""
-    forgive(login_per_account(), username)
+    forgive(limit("login-account"), username)
 
 
 def reset_wait(address: str, ip: str) -> int:
     """Count a password-reset request; seconds to wait when over a limit."""
-    return max(take(reset_per_address(), address), take(reset_per_ip(), ip))
+    return max(take(limit("reset-address"), address), take(limit("reset-ip"), ip))
 
 
 def invite_wait(address: str, ip: str) -> int:
     """Count an invitation mail; seconds to wait when over a limit."""
-    return max(take(invite_per_address(), address), take(invite_per_ip(), ip))
+    return max(take(limit("invite-address"), address), take(limit("invite-ip"), ip))

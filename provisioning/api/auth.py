@@ -26,12 +26,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Send exactly one key: 'Bearer <key>'.")
         # Unknown keys are counted per client IP; past the limit no key is checked.
         ip = throttle.client_ip(request)
-        seconds = throttle.wait(throttle.api_key_per_ip(), ip)
+        seconds = throttle.wait(throttle.limit("api-key-ip"), ip)
         if seconds:
             raise exceptions.Throttled(wait=seconds)
         account = api_key_authenticate(parts[1])
         if account is None:
-            throttle.fail(throttle.api_key_per_ip(), ip)
+            throttle.fail(throttle.limit("api-key-ip"), ip)
             raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
         return account, None
 

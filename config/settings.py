@@ -46,6 +46,18 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HSTS on answers over HTTPS: a year by default once cookies are secure (served over HTTPS).
+SECURE_HSTS_SECONDS = env_int(
+    "STIMME_HSTS_SECONDS", 31536000 if SECURE_COOKIES else 0, minimum=0, maximum=63072000
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("STIMME_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("STIMME_HSTS_PRELOAD", False)
+# Behind a proxy that terminates TLS: trust its X-Forwarded-Proto to tell HTTPS requests.
+if env_bool("STIMME_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (portal/csp.py); these path prefixes may also use inline styles: the
+# public status page (one self-contained file), the Django admin and Swagger UI.
+CSP_INLINE_STYLE_PATHS = ["/status/", "/admin/", "/api/docs/"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.csp.ContentSecurityPolicyMiddleware",
     "provisioning.middleware.AuditContextMiddleware",
 ]
 
@@ -227,7 +240,8 @@ STATUS_PAGE_REVISION_CHECK_SECONDS = env_float(
     "STIMME_STATUS_PAGE_REVISION_CHECK_SECONDS", 1.0, minimum=0, maximum=60
 )
 
-# Cache (status page, subscription rate limits): Redis when configured, else per process.
+# Cache (status page, subscription rate limits, throttling): Redis when configured, else per
+# process.
 _cache_url = env_url("STIMME_CACHE_URL", schemes=("redis", "rediss"))
 CACHES = {
     "default": (
@@ -236,6 +250,18 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Throttling (docs/operations.md): failed logins and API keys per 15 minutes, password-reset and
+# invitation mails per hour; counted in the cache above.
+THROTTLE_LOGIN_WINDOW = env_int("STIMME_THROTTLE_LOGIN_WINDOW", 900, minimum=1, maximum=86400)
+THROTTLE_LOGIN_PER_ACCOUNT = env_int("STIMME_THROTTLE_LOGIN_PER_ACCOUNT", 10, minimum=1)
+THROTTLE_LOGIN_PER_IP = env_int("STIMME_THROTTLE_LOGIN_PER_IP", 30, minimum=1)
+THROTTLE_API_KEY_PER_IP = env_int("STIMME_THROTTLE_API_KEY_PER_IP", 30, minimum=1)
+THROTTLE_MAIL_WINDOW = env_int("STIMME_THROTTLE_MAIL_WINDOW", 3600, minimum=1, maximum=86400)
+THROTTLE_RESET_PER_ADDRESS = env_int("STIMME_THROTTLE_RESET_PER_ADDRESS", 3, minimum=1)
+THROTTLE_RESET_PER_IP = env_int("STIMME_THROTTLE_RESET_PER_IP", 10, minimum=1)
+THROTTLE_INVITE_PER_ADDRESS = env_int("STIMME_THROTTLE_INVITE_PER_ADDRESS", 3, minimum=1)
+THROTTLE_INVITE_PER_IP = env_int("STIMME_THROTTLE_INVITE_PER_IP", 100, minimum=1)
 
 STIMME_STRIPE_SECRET_KEY = env_str("STIMME_STRIPE_SECRET_KEY")
 STIMME_STRIPE_API_BASE = env_url("STIMME_STRIPE_API_BASE", schemes=("http", "https"))

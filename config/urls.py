@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from provisioning.api.views import healthz
 
@@ -12,7 +13,14 @@ urlpatterns = [
     path("api/v1/", include("billing.api.urls")),
     path("api/v1/", include("status.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Its start-up script is a file of its own (?script), not inline: see portal/csp.py.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Staff log in through the portal's login, which counts failed attempts (provisioning.throttle).
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="portal:login", query_string=True),
+        name="admin-login",
+    ),
     path("admin/", admin.site.urls),
     path("", include("portal.urls")),
 ]

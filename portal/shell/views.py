@@ -21,8 +21,10 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from portal import throttling
 from portal.refusals import attempt
 from portal.shell.audit_values import readable
 from portal.shell.forms import (
@@ -34,7 +36,7 @@ from portal.shell.nav import (
     may_list_resellers,
     may_view_own_customer,
 )
-from provisioning import services
+from provisioning import services, throttle
 from provisioning.access import get_for_user, restrict, visible_customers, visible_resellers
 from provisioning.models import ApiKey, AuditEvent, Customer, CustomerState, Reseller
 from provisioning.permissions import (
@@ -48,6 +50,9 @@ if TYPE_CHECKING:
     from provisioning.models import Account
 
 PAGE_SIZE = 25
+LOGIN_THROTTLED = gettext_lazy(
+    "Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es ab %(time)s Uhr erneut."
+)
 
 
 def _account(request: HttpRequest) -> Account:
@@ -71,8 +76,34 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 class LoginView(auth_views.LoginView):
+    """Failed logins are counted per account and per client IP (``provisioning.throttle``);
+    past a limit the password is not even checked until the window ends."""
+
     template_name = "portal/account/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")
+        seconds = throttle.login_wait(username, throttle.client_ip(request))
+        if seconds:
+            form = self.get_form_class()(request, initial={"username": username})
+            return throttling.refuse(
+                request,
+                self.render_to_response(self.get_context_data(form=form)),
+                seconds,
+                LOGIN_THROTTLED,
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        throttle.login_succeeded(self.request.POST.get("username", ""))
+        return super().form_valid(form)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        username = self.request.POST.get("username", "")
+        if username:
+            throttle.login_failed(username, throttle.client_ip(self.request))
+        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):

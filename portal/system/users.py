@@ -26,7 +26,7 @@ from portal.system.forms import (
     UserFilterForm,
     UserForm,
 )
-from provisioning import audit, selectors, services
+from provisioning import audit, selectors, services, throttle
 from provisioning.access import restrict
 from provisioning.models import (
     Customer,
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from provisioning.models import Account
 
 
+from portal import throttling
 from portal.refusals import attempt, perform
 from portal.system.common import (
     _account,
@@ -507,6 +508,11 @@ def user_invite(request: HttpRequest, pk: str) -> HttpResponse:
     """Give the user an end-user login and mail the link to set its password."""
     subscriber, access = _owned(request, Subscriber.objects.all(), pk)
     _ensure(access.may_manage)
+    back = _next_url(request, reverse("portal:user_detail", args=[subscriber.pk]))
+    seconds = throttle.invite_wait(subscriber.email, throttle.client_ip(request))
+    if seconds:
+        text = _("Zu viele Einladungen. Bitte versuchen Sie es ab %(time)s Uhr erneut.")
+        return throttling.refuse_page(request, seconds, text, back)
     user = _account(request)
     perform(
         request,

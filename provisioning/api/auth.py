@@ -8,6 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from provisioning import throttle
 from provisioning.services import api_key_authenticate
 
 
@@ -23,8 +24,14 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed("Send exactly one key: 'Bearer <key>'.")
+        # Unknown keys are counted per client IP; past the limit no key is checked.
+        ip = throttle.client_ip(request)
+        seconds = throttle.wait(throttle.limit("api-key-ip"), ip)
+        if seconds:
+            raise exceptions.Throttled(wait=seconds)
         account = api_key_authenticate(parts[1])
         if account is None:
+            throttle.fail(throttle.limit("api-key-ip"), ip)
             raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
         return account, None
 

@@ -10,13 +10,13 @@ import django_filters
 from django.db import models
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from provisioning import selectors, services
+from provisioning import selectors, services, throttle
 from provisioning.models import (
     Customer,
     Device,
@@ -256,8 +256,12 @@ class UserViewSet(CustomerServiceViewSet):
     @extend_schema(request=None, responses=SubscriberSerializer)
     @action(detail=True, methods=["post"])
     def invite(self, request: Request, pk: str | None = None) -> Response:
-        """Give the user an end-user login and mail a link to set its password."""
+        """Give the user an end-user login and mail a link to set its password. Limited per
+        address and per client IP (429 with ``Retry-After``)."""
         subscriber = self.get_object()
+        seconds = throttle.invite_wait(subscriber.email, throttle.client_ip(request))
+        if seconds:
+            raise exceptions.Throttled(wait=seconds)
         services.user_invite(subscriber=subscriber, acting_user=self.actor)
         subscriber.refresh_from_db()
         return Response(self.get_serializer(subscriber).data)

@@ -51,7 +51,9 @@ def test_reseller_admin_creates_customer(live_server, browser, tmp_path: Path, v
 
         # Live search (htmx) narrows the table without a page load.
         page.fill("#id_q", "Bäckerei")
-        page.wait_for_function("document.querySelectorAll('#customer-table tbody tr').length === 1")
+        page.wait_for_function(
+            "() => document.querySelectorAll('#customer-table tbody tr').length === 1"
+        )
         assert table.get_by_text(world.customer_a1.company_name).count() == 0
         page.screenshot(path=str(tmp_path / f"customers-{viewport['width']}.png"), full_page=True)
     finally:

@@ -1,0 +1,107 @@
+"""What every support service shares: names and sides of actors, the ticket history, the audit
+entries, ticket numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from provisioning import audit
+from provisioning.models import AuditAction
+from provisioning.permissions import ensure
+from provisioning.services._common import only_fields
+
+from ..models import TICKET_NUMBER_BASE, ChangeKind, Ticket, TicketChange, TicketSerial
+from ..permissions import side_of
+
+if TYPE_CHECKING:
+    from provisioning.models import Account
+
+__all__ = [
+    "actor_name",
+    "audit_create",
+    "audit_update",
+    "ensure",
+    "next_number",
+    "only_fields",
+    "record_change",
+]
+
+SYSTEM_NAME = "System"
+
+
+def actor_name(account: Account | None) -> str:
+    if account is None:
+        return SYSTEM_NAME
+    return (account.get_full_name() or account.get_username())[:150]
+
+
+def next_number() -> str:
+    """A new ticket number, e.g. ``T-100001``: unique without a lock (the database's counter)."""
+    serial = TicketSerial.objects.create()
+    return f"T-{TICKET_NUMBER_BASE + serial.pk}"
+
+
+def record_change(
+    ticket: Ticket,
+    *,
+    kind: str,
+    actor: Account | None,
+    now: dt.datetime,
+    from_state: str = "",
+    to_state: str = "",
+    data: Mapping[str, Any] | None = None,
+    note: str = "",
+    internal: bool = False,
+) -> TicketChange:
+    """Append one entry to the ticket's history."""
+    return TicketChange.objects.create(
+        ticket=ticket,
+        kind=kind,
+        from_state=from_state,
+        to_state=to_state,
+        data=dict(data or {}),
+        note=note,
+        internal=internal,
+        actor_name=actor_name(actor),
+        actor_side=side_of(actor),
+        at=now,
+    )
+
+
+def state_change(
+    ticket: Ticket,
+    target: str,
+    *,
+    actor: Account | None,
+    now: dt.datetime,
+    note: str = "",
+    kind: str = ChangeKind.STATE,
+) -> TicketChange:
+    """Move ``ticket`` (locked) to ``target`` and record it."""
+    change = record_change(
+        ticket, kind=kind, actor=actor, now=now, from_state=ticket.state, to_state=target, note=note
+    )
+    ticket.state = target
+    return change
+
+
+def audit_create(instance: models.Model, actor: Account | None, **extra: Any) -> None:
+    changes = audit.created_changes(instance)
+    changes.update({name: [None, value] for name, value in extra.items()})
+    audit.record_change(actor=actor, action=AuditAction.CREATE, instance=instance, changes=changes)
+
+
+def audit_update(
+    instance: models.Model, actor: Account | None, before: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    changes = audit.changes_between(before, instance)
+    changes.update(extra)
+    if changes:
+        audit.record_change(
+            actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes
+        )
+    return changes

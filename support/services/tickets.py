@@ -10,12 +10,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from provisioning import access, audit
 from provisioning.errors import ApplicationError
 from provisioning.models import Customer
+from provisioning.validators import normalize_phone, validate_phone
 
 from .. import clock, notifications, permissions, states
 from ..models import (
@@ -122,6 +124,15 @@ def _check_open(ticket: Ticket) -> None:
 REQUIRED_ON_OPEN = ("title", "description", "reporter_name")
 
 
+def _phone(value: str) -> str:
+    """A dialable number, stored in E.164."""
+    try:
+        validate_phone(value)
+    except ValidationError as error:
+        raise ValidationError({"reporter_phone": error.messages}) from None
+    return normalize_phone(value)
+
+
 def _state_label(value: str) -> str:
     return str(State(value).label) if value in State.values else value
 
@@ -137,6 +148,8 @@ def _apply_report(
     for name, value in data.items():
         if name in {"title", "description", "reporter_name"}:
             value = _required(value, name, name.replace("_", " ").capitalize())
+        elif name == "reporter_phone" and value:
+            value = _phone(value)
         elif isinstance(value, str):
             value = value.strip()
         setattr(ticket, name, value)

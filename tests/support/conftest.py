@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,13 @@ Capture = Callable[..., Any]
 
 def berlin(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=BERLIN)  # type: ignore[misc]
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Attachments go to a folder of their own per test."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return Path(settings.MEDIA_ROOT)
 
 
 @dataclass

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("provisioning.api.urls")),
     path("api/v1/", include("billing.api.urls")),
     path("api/v1/", include("status.api.urls")),
+    path("api/v1/", include("support.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -354,7 +354,7 @@ class TicketSerializer(CustomerTicketSerializer):
 class CustomerSupportSerializer(serializers.Serializer):
     """A customer's support settings (keyed by the customer's id)."""
 
-    customer = serializers.UUIDField(source="pk", read_only=True)
+    id = serializers.UUIDField(source="pk", read_only=True, help_text="The customer's id.")
     has_support_pin = serializers.BooleanField(read_only=True)
     support_pin = serializers.CharField(
         write_only=True, required=False, allow_blank=True, help_text="4–8 digits; empty removes it."
@@ -364,7 +364,7 @@ class CustomerSupportSerializer(serializers.Serializer):
     def to_representation(self, customer: Any) -> dict[str, Any]:
         row: CustomerSupportSettings | None = getattr(customer, "support_settings", None)
         return {
-            "customer": str(customer.pk),
+            "id": str(customer.pk),
             "has_support_pin": bool(row and row.has_pin),
             "end_users_may_open_tickets": bool(row and row.end_users_may_open_tickets),
         }
@@ -374,7 +374,7 @@ class SupportDeskSerializer(serializers.Serializer):
     """A reseller's service desk (keyed by the reseller's id); without one, the platform's
     hours apply."""
 
-    reseller = serializers.UUIDField(source="pk", read_only=True)
+    id = serializers.UUIDField(source="pk", read_only=True, help_text="The reseller's id.")
     hours = serializers.JSONField(
         required=False,
         help_text='Per weekday (0 = Monday) its periods, e.g. {"0": [["08:00", "17:00"]]}.',
@@ -388,7 +388,7 @@ class SupportDeskSerializer(serializers.Serializer):
 
         desk: SupportDesk | None = getattr(reseller, "support_desk", None)
         return {
-            "reseller": str(reseller.pk),
+            "id": str(reseller.pk),
             "hours": desk.hours if desk else default_service_hours(),
             "federal_state": desk.federal_state if desk else "",
             "escalation_emails": list(desk.escalation_emails) if desk else [],

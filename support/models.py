@@ -22,7 +22,8 @@ from provisioning.errors import ApplicationError
 from provisioning.models import Customer, FederalState, Reseller, TenantPath
 from provisioning.validators import validate_phone
 
-from . import states, targets
+from . import states
+from .targets import Severity as TargetSeverity
 
 
 class Level(models.IntegerChoices):
@@ -31,15 +32,15 @@ class Level(models.IntegerChoices):
 
 
 class Kind(models.TextChoices):
-    FAULT = targets.FAULT, _("Störung")
-    SERVICE_REQUEST = targets.SERVICE_REQUEST, _("Service- oder Informationsanfrage")
-    CHANGE_REQUEST = targets.CHANGE_REQUEST, _("Änderungswunsch")
+    FAULT = "fault", _("Störung")
+    SERVICE_REQUEST = "service_request", _("Service- oder Informationsanfrage")
+    CHANGE_REQUEST = "change_request", _("Änderungswunsch")
 
 
 class Severity(models.TextChoices):
-    CRITICAL = targets.CRITICAL, _("kritisch")
-    MAJOR = targets.MAJOR, _("wesentlich")
-    MINOR = targets.MINOR, _("geringfügig")
+    CRITICAL = TargetSeverity.CRITICAL.value, _("kritisch")
+    MAJOR = TargetSeverity.MAJOR.value, _("wesentlich")
+    MINOR = TargetSeverity.MINOR.value, _("geringfügig")
 
 
 SEVERITY_HELP = _(
@@ -307,7 +308,7 @@ class Ticket(models.Model):
             ),
             models.CheckConstraint(
                 name="support_ticket_severity_only_for_faults",
-                condition=models.Q(kind=targets.FAULT) | models.Q(severity=""),
+                condition=models.Q(kind="fault") | models.Q(severity=""),
             ),
             models.CheckConstraint(
                 name="support_ticket_escalation_level",

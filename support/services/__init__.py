@@ -9,16 +9,8 @@ from .clocks import (
 )
 from .messages import attachment_add, message_post
 from .settings import customer_support_update, support_desk_update
-from .tickets import (
-    platform_ticket_open,
-    ticket_acknowledge,
-    ticket_assign,
-    ticket_escalate,
-    ticket_open,
-    ticket_set_estimate,
-    ticket_transition,
-    ticket_update_details,
-)
+from .tickets import platform_ticket_open, ticket_escalate, ticket_open, ticket_update_details
+from .workflow import ticket_acknowledge, ticket_assign, ticket_set_estimate, ticket_transition
 
 __all__ = [
     "attachment_add",

@@ -8,13 +8,23 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils import timezone
 
 from provisioning import audit
+from provisioning.errors import ApplicationError
 from provisioning.models import AuditAction
 from provisioning.permissions import ensure
 from provisioning.services._common import only_fields
 
-from ..models import TICKET_NUMBER_BASE, ChangeKind, Ticket, TicketChange, TicketSerial
+from ..models import (
+    TICKET_NUMBER_BASE,
+    ChangeKind,
+    Kind,
+    Severity,
+    Ticket,
+    TicketChange,
+    TicketSerial,
+)
 from ..permissions import side_of
 
 if TYPE_CHECKING:
@@ -24,10 +34,15 @@ __all__ = [
     "actor_name",
     "audit_create",
     "audit_update",
+    "check_classification",
+    "check_open",
     "ensure",
+    "moment",
     "next_number",
     "only_fields",
     "record_change",
+    "required",
+    "state_change",
 ]
 
 SYSTEM_NAME = "System"
@@ -105,3 +120,41 @@ def audit_update(
             actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes
         )
     return changes
+
+
+def moment(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def required(value: Any, field: str, what: str) -> str:
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if not text:
+        raise ApplicationError(
+            f"{field}_required", f"{what} is required.", fields={field: [f"{what} is required."]}
+        )
+    return text
+
+
+def check_classification(kind: str, severity: str) -> None:
+    """A fault names its severity (SUP-2); a request has none."""
+    if kind not in Kind.values:
+        raise ApplicationError(
+            "invalid_ticket_kind", "Unknown kind.", fields={"kind": ["Unknown kind."]}
+        )
+    if kind == Kind.FAULT and severity not in Severity.values:
+        raise ApplicationError(
+            "severity_required",
+            "A fault needs its severity: critical, major or minor.",
+            fields={"severity": ["A fault needs its severity."]},
+        )
+    if kind != Kind.FAULT and severity:
+        raise ApplicationError(
+            "severity_only_for_faults",
+            "Only faults have a severity.",
+            fields={"severity": ["Only faults have a severity."]},
+        )
+
+
+def check_open(ticket: Ticket) -> None:
+    if not ticket.is_open:
+        raise ApplicationError("ticket_not_open", "This ticket is resolved or closed.", status=409)

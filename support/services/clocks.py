@@ -16,10 +16,12 @@ from django.utils import timezone
 
 from provisioning import audit
 
-from .. import clock, notifications, states, targets
+from .. import clock, notifications, states
 from ..calendars import desk_calendar
 from ..clock import ServiceCalendar
-from ..models import ChangeKind, SupportDesk, Ticket
+from ..models import ChangeKind, Kind, Severity, SupportDesk, Ticket
+from ..targets import TARGETS, Target
+from ..targets import Severity as TargetSeverity
 from ._common import audit_update, record_change, state_change
 
 
@@ -54,25 +56,36 @@ def next_check(ticket: Ticket) -> dt.datetime | None:
     return min(found) if found else None
 
 
+def ticket_target(ticket: Ticket) -> Target | None:
+    """The SUP-3 target of a ticket: a fault's by its severity, a service or information
+    request's; a change request has none."""
+    if ticket.kind == Kind.FAULT:
+        return TARGETS.get(ticket.severity or Severity.CRITICAL)
+    if ticket.kind == Kind.SERVICE_REQUEST:
+        return TARGETS[TargetSeverity.SERVICE_REQUEST]
+    return None
+
+
 def refresh_clocks(ticket: Ticket, now: dt.datetime) -> None:
     """Recompute the due moments of an open ticket (empty while its clock stands still) and
     ``next_check_at``; the caller saves. A closed ticket keeps the moments it had."""
-    if ticket.state in states.OPEN:
+    target = ticket_target(ticket)
+    if ticket.state in states.OPEN and target is None:
+        ticket.reaction_due_at = ticket.resolution_due_at = None
+    elif ticket.state in states.OPEN:
+        assert target is not None
         calendar = ticket_calendar(ticket)
         stopped = pauses(ticket)
-        reaction, resolution = targets.targets(ticket.kind, ticket.severity)
         if ticket.state == states.NEW:
-            start, reaction_calendar = ticket.received_at, calendar
-            if ticket.kind == targets.FAULT:
-                start, reaction_calendar = clock.reaction_start(
-                    ticket.received_at, ticket.severity, calendar
-                )
+            start, reaction_calendar = clock.reaction_start(
+                ticket.received_at, ticket.severity or TargetSeverity.SERVICE_REQUEST, calendar
+            )
             ticket.reaction_due_at = clock.due_with_pauses(
-                start, reaction, stopped, reaction_calendar, now
+                start, target.reaction, stopped, reaction_calendar, now
             )
         ticket.resolution_due_at = (
-            clock.due_with_pauses(ticket.received_at, resolution, stopped, calendar, now)
-            if resolution is not None
+            clock.due_with_pauses(ticket.received_at, target.resolution, stopped, calendar, now)
+            if target.resolution is not None
             else None
         )
     ticket.next_check_at = next_check(ticket)

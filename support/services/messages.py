@@ -19,7 +19,7 @@ from .. import notifications, permissions, states
 from ..attachments import check_attachment
 from ..models import Ticket, TicketAttachment, TicketMessage
 from ._common import actor_name, audit_create, ensure
-from .tickets import move
+from .workflow import move
 
 if TYPE_CHECKING:
     from provisioning.models import Account

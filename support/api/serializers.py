@@ -12,6 +12,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from provisioning import access
 from provisioning.models import Account
 from provisioning.validators import normalize_phone, validate_phone
 from status.models import Component
@@ -29,7 +30,7 @@ from support.models import (
     TicketMessage,
 )
 
-UNKNOWN_ID = "Unknown id."
+UNKNOWN_ID = access.UNKNOWN_ID
 
 
 @extend_schema_field(int)

@@ -7,12 +7,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
 from django.utils import timezone
 
-from provisioning import audit
+from provisioning.audit import record_create as audit_create
+from provisioning.audit import record_update as audit_update
 from provisioning.errors import ApplicationError
-from provisioning.models import AuditAction
 from provisioning.permissions import ensure
 from provisioning.services._common import only_fields
 
@@ -102,24 +101,6 @@ def state_change(
     )
     ticket.state = target
     return change
-
-
-def audit_create(instance: models.Model, actor: Account | None, **extra: Any) -> None:
-    changes = audit.created_changes(instance)
-    changes.update({name: [None, value] for name, value in extra.items()})
-    audit.record_change(actor=actor, action=AuditAction.CREATE, instance=instance, changes=changes)
-
-
-def audit_update(
-    instance: models.Model, actor: Account | None, before: dict[str, Any], **extra: Any
-) -> dict[str, Any]:
-    changes = audit.changes_between(before, instance)
-    changes.update(extra)
-    if changes:
-        audit.record_change(
-            actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes
-        )
-    return changes
 
 
 def moment(now: dt.datetime | None) -> dt.datetime:

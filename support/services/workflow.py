@@ -67,6 +67,22 @@ def _reported_to_parent(
         )
 
 
+def _save(
+    ticket: Ticket,
+    actor: Account | None,
+    before: dict[str, Any],
+    now: dt.datetime,
+    what: str,
+    **data: Any,
+) -> None:
+    """Recompute the clocks, save, audit, and show the change on the customer ticket a
+    second-level ticket escalates."""
+    refresh_clocks(ticket, now)
+    ticket.save()
+    audit_update(ticket, actor, before)
+    _reported_to_parent(ticket, what, actor, now, **data)
+
+
 @transaction.atomic
 def ticket_acknowledge(
     *,
@@ -109,10 +125,7 @@ def ticket_acknowledge(
         note=message.strip(),
         kind=ChangeKind.ACKNOWLEDGED,
     )
-    refresh_clocks(ticket, now)
-    ticket.save()
-    audit_update(ticket, acting_user, before)
-    _reported_to_parent(ticket, ChangeKind.ACKNOWLEDGED, acting_user, now)
+    _save(ticket, acting_user, before, now, ChangeKind.ACKNOWLEDGED)
     notifications.queue(ticket, notifications.acknowledged(ticket))
     return ticket
 
@@ -214,10 +227,7 @@ def move(
             now=now,
             data={"estimate": ticket.estimated_resolution_at.isoformat(), "moved_by_waiting": True},
         )
-    refresh_clocks(ticket, now)
-    ticket.save()
-    audit_update(ticket, acting_user, before)
-    _reported_to_parent(ticket, ChangeKind.STATE, acting_user, now, state=state)
+    _save(ticket, acting_user, before, now, ChangeKind.STATE, state=state)
     if acting_user is not None and permissions.works_ticket(acting_user, ticket):
         notifications.queue(ticket, notifications.state_notice(ticket, change.pk, note))
     return ticket
@@ -258,11 +268,13 @@ def ticket_set_estimate(
         data={"estimate": estimated_resolution_at.isoformat()},
         note=note,
     )
-    refresh_clocks(ticket, now)
-    ticket.save()
-    audit_update(ticket, acting_user, before)
-    _reported_to_parent(
-        ticket, ChangeKind.ESTIMATE, acting_user, now, estimate=estimated_resolution_at.isoformat()
+    _save(
+        ticket,
+        acting_user,
+        before,
+        now,
+        ChangeKind.ESTIMATE,
+        estimate=estimated_resolution_at.isoformat(),
     )
     notifications.queue(ticket, notifications.new_estimate(ticket, change.pk, note))
     return ticket

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import DatabaseError, connection, transaction
 
 from provisioning import access
 from provisioning.errors import ApplicationError
@@ -18,6 +19,7 @@ from provisioning.permissions import PermissionDeniedError
 from support import services
 from support.models import ChangeKind, IdentifiedBy, Ticket, TicketAttachment, TicketChange
 from tests.factories import World
+from tests.realservices import require_postgresql
 
 from .conftest import Capture, OpenTicket, Services, acknowledge, berlin, check, report
 
@@ -332,3 +334,19 @@ def test_attachments_are_checked_and_stored_under_media_root(
         assert _code(refused) == code, name
     assert TicketAttachment.objects.count() == 1
     assert len(list((media / "support").rglob("*.*"))) == 1
+
+
+@pytest.mark.postgresql
+def test_database_refuses_changing_ticket_history_on_postgresql(
+    open_ticket: OpenTicket,
+) -> None:
+    require_postgresql(connection.vendor)
+    ticket = open_ticket(MONDAY_9)
+    for sql in (
+        "UPDATE support_ticketchange SET note = 'forged'",
+        "DELETE FROM support_ticketchange",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql)
+    assert ticket.changes.count() == 1

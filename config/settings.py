@@ -213,6 +213,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "status.tasks.export_static_site",
         "schedule": crontab(minute=5),
     },
+    # Support: every minute, tickets whose reaction or resolution time ran out or whose
+    # estimate was missed are flagged and escalated one level (SUP-3, SUP-4); support mails
+    # whose task was lost are sent.
+    "support-ticket-clocks": {
+        "task": "support.tasks.check_ticket_clocks",
+        "schedule": crontab(minute="*"),
+    },
 }
 # Public status page (docs/status.md): its public address (links in mails, feeds and the static
 # copy), where the static copy is written, the SMS gateway, and the notification outbox.
@@ -239,6 +246,18 @@ STATUS_PAGE_CACHE_SECONDS = env_int("STIMME_STATUS_PAGE_CACHE_SECONDS", 60, mini
 STATUS_PAGE_REVISION_CHECK_SECONDS = env_float(
     "STIMME_STATUS_PAGE_REVISION_CHECK_SECONDS", 1.0, minimum=0, maximum=60
 )
+
+# Support desk (docs/support.md): attachments (largest size, allowed content types) and the
+# platform's escalation contacts for second-level tickets (management: level 3 only).
+SUPPORT_ATTACHMENT_MAX_BYTES = env_int(
+    "STIMME_SUPPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1, maximum=100 * 1024 * 1024
+)
+SUPPORT_ATTACHMENT_TYPES = env_list(
+    "STIMME_SUPPORT_ATTACHMENT_TYPES",
+    ["application/pdf", "image/png", "image/jpeg", "text/plain", "audio/wav", "application/zip"],
+)
+SUPPORT_PLATFORM_ESCALATION_EMAILS = env_list("STIMME_SUPPORT_PLATFORM_ESCALATION_EMAILS", [])
+SUPPORT_PLATFORM_MANAGEMENT_EMAILS = env_list("STIMME_SUPPORT_PLATFORM_MANAGEMENT_EMAILS", [])
 
 # Cache (status page, subscription rate limits, throttling): Redis when configured, else per
 # process.
@@ -300,6 +319,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
+    "ENUM_NAME_OVERRIDES": {
+        "TicketKindEnum": "support.models.Kind",
+        "TicketStateEnum": "support.models.State",
+        "TicketSeverityEnum": "support.models.Severity",
+    },
 }
 
 LOGGING = {

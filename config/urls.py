@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("provisioning.api.urls")),
     path("api/v1/", include("billing.api.urls")),
     path("api/v1/", include("status.api.urls")),
+    path("api/v1/", include("support.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Its start-up script is a file of its own (?script), not inline: see portal/csp.py.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -150,6 +150,26 @@ def record_change(
     )
 
 
+def record_create(instance: models.Model, actor: Account | None, **extra: Any) -> None:
+    """Write the create entry of ``instance``; ``extra`` adds values that are not fields (the
+    names of related objects, a first message)."""
+    changes = created_changes(instance)
+    changes.update({name: [None, value] for name, value in extra.items()})
+    record_change(actor=actor, action=AuditAction.CREATE, instance=instance, changes=changes)
+
+
+def record_update(
+    instance: models.Model, actor: Account | None, before: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    """Write the update entry of ``instance`` against its ``snapshot`` taken ``before``, if
+    anything changed; ``extra`` adds changes that are not fields. Returns the changes."""
+    changes = changes_between(before, instance)
+    changes.update(extra)
+    if changes:
+        record_change(actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes)
+    return changes
+
+
 def created_changes(instance: models.Model) -> dict[str, Any]:
     return diff({}, snapshot(instance), _secret_fields(instance))
 

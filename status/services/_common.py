@@ -3,13 +3,15 @@ the static copy once the transaction has committed."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from provisioning import audit
+from provisioning.audit import record_create as record_create  # used by the status services
+from provisioning.audit import record_update as record_update
 from provisioning.models import AuditAction
 from provisioning.permissions import ensure
 
@@ -45,24 +47,6 @@ def page_changed() -> None:
         export_static_site.delay()
 
     transaction.on_commit(after_commit)
-
-
-def record_create(instance: models.Model, actor: Account | None, **extra: Any) -> None:
-    changes = audit.created_changes(instance)
-    changes.update({name: [None, value] for name, value in extra.items()})
-    audit.record_change(actor=actor, action=AuditAction.CREATE, instance=instance, changes=changes)
-
-
-def record_update(
-    instance: models.Model, actor: Account | None, before: dict[str, Any], **extra: Any
-) -> dict[str, Any]:
-    changes = audit.changes_between(before, instance)
-    changes.update(extra)
-    if changes:
-        audit.record_change(
-            actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes
-        )
-    return changes
 
 
 def record_delete(instance: models.Model, actor: Account | None) -> None:

@@ -1,6 +1,7 @@
 """Rules live in the permissions modules (TEN-2): the portal's pages and menu and the API's
-endpoints ask ``provisioning.permissions`` / ``billing.permissions``; none of them defines a rule
-of its own or compares roles, so a link is shown exactly when its page opens."""
+endpoints ask ``provisioning.permissions`` / ``billing.permissions`` / ``support.permissions``;
+none of them defines a rule of its own or compares roles, so a link is shown exactly when its
+page opens."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ CHECKED = [
     *sorted((ROOT / "portal").rglob("*.py")),
     *sorted((ROOT / "provisioning" / "api").rglob("*.py")),
     *sorted((ROOT / "billing" / "api").rglob("*.py")),
+    *sorted((ROOT / "support" / "api").rglob("*.py")),
 ]
 ROLE_VALUES = {str(value) for value in Role.values}
 

@@ -463,3 +463,78 @@ PARAMS += [
     for case in CASES[-2:]
     for outsider in case.outsiders
 ]
+
+
+# Support (SUP-1 … SUP-5, TEN-3) -------------------------------------------------------------
+
+
+def _ticket_of_a1(world: World) -> object:
+    from support import services as support_services
+    from tests.support.conftest import report
+
+    return support_services.ticket_open(
+        customer=world.customer_a1, acting_user=world.customer_admin_a1, data=report()
+    )
+
+
+def _platform_ticket_of_a(world: World) -> object:
+    """The second-level ticket reseller A opened for its customer A1's ticket: A1's own
+    people must see nothing of it (TEN-3)."""
+    from support import services as support_services
+
+    return support_services.ticket_escalate(
+        ticket=_ticket_of_a1(world),  # type: ignore[arg-type]
+        acting_user=world.reseller_admin_a,
+        note="Bitte prüfen.",
+    )
+
+
+TICKET_ACTIONS = (
+    ("acknowledge", "post"),
+    ("transition", "post"),
+    ("estimate", "post"),
+    ("assign", "post"),
+    ("escalate", "post"),
+    ("messages", "get"),
+    ("messages", "post"),
+    ("attachments", "get"),
+    ("attachments", "post"),
+    ("history", "get"),
+)
+CASES += [
+    Case(
+        "tickets",
+        "customer_admin_a1",
+        _ticket_of_a1,
+        (*OUTSIDERS_OF_A1, "end_user_a1", "finance"),
+        ("get", "patch"),
+        TICKET_ACTIONS,
+    ),
+    Case(
+        "tickets",
+        "reseller_admin_a",
+        _platform_ticket_of_a,
+        ("customer_admin_a1", "end_user_a1", "reseller_admin_b", "customer_admin_b1", "finance"),
+        ("get", "patch"),
+        TICKET_ACTIONS,
+    ),
+    Case(
+        "customer-support",
+        "customer_admin_a1",
+        lambda w: w.customer_a1,
+        (*OUTSIDERS_OF_A1, "end_user_a1", "finance"),
+        ("get", "patch"),
+    ),
+    Case(
+        "support-desks",
+        "reseller_admin_a",
+        lambda w: w.reseller_a,
+        ("reseller_admin_b", "customer_admin_a1", "customer_admin_b1", "end_user_a1", "finance"),
+        ("get", "patch"),
+    ),
+]
+PARAMS += [
+    pytest.param(case, outsider, id=f"{case.resource}-{case.owner}-{outsider}")
+    for case in CASES[-4:]
+    for outsider in case.outsiders
+]

@@ -156,6 +156,24 @@ RETAIL_PRICES = {
     "volle_stimme": "12.00",
 }
 
+
+def _ticket_body() -> dict[str, Any]:
+    from tests.support.conftest import report
+
+    return report()
+
+
+def _ticket_of_a1(t: Tenants) -> Any:
+    """One ticket of customer A1 per test, opened by its admin."""
+    if not hasattr(t, "ticket"):
+        from support import services as support_services
+
+        t.ticket = support_services.ticket_open(  # type: ignore[attr-defined]
+            customer=t.a1.customer, acting_user=t.world.customer_admin_a1, data=_ticket_body()
+        )
+    return t.ticket  # type: ignore[attr-defined]
+
+
 TARGET_KINDS = [("user", "user"), ("voicemail", "user"), ("hunt_group", "group"), ("ivr", "menu")]
 
 REFS: list[Ref] = [
@@ -315,6 +333,23 @@ REFS: list[Ref] = [
         lambda t, v: {"customer": v, "item": "onsite_hour", "quantity": "1",
                       "occurred_at": "2026-10-07T10:00:00+02:00"},
         lambda t: []),
+    # Support -------------------------------------------------------------------------------
+    Ref("tickets", "customer", "reseller_admin_a",
+        lambda t, v: {**_ticket_body(), "customer": v, "support_pin": "4711"},
+        lambda t: [t.b1.customer.pk]),
+    # Status components are public: none is foreign, but an unknown one is answered alike.
+    Ref("tickets", "services", "customer_admin_a1",
+        lambda t, v: {**_ticket_body(), "services": [v]}, lambda t: []),
+    # A person of another side, reseller or customer is no assignee: the same answer.
+    Ref("tickets/assign", "assignee", "reseller_admin_a",
+        lambda t, v: {"assignee": v},
+        lambda t: [t.world.reseller_admin_b.pk, t.world.customer_admin_a1.pk, t.world.staff.pk],
+        url=lambda t: f"/api/v1/tickets/{_ticket_of_a1(t).pk}/assign/"),
+    Ref("tickets/acknowledge", "assignee", "reseller_admin_a",
+        lambda t, v: {"kind": "fault", "severity": "minor",
+                      "estimated_resolution_at": "2099-01-01T12:00:00+01:00", "assignee": v},
+        lambda t: [t.world.reseller_admin_b.pk, t.world.end_user_a1.pk],
+        url=lambda t: f"/api/v1/tickets/{_ticket_of_a1(t).pk}/acknowledge/"),
 ]  # fmt: skip
 
 

@@ -40,7 +40,13 @@ if TYPE_CHECKING:
 
     from provisioning.models import Account
 
-__all__ = ["ObjectDeleteView", "ObjectFormView", "ObjectView", "delete_through"]
+__all__ = [
+    "ObjectDeleteView",
+    "ObjectEditView",
+    "ObjectFormView",
+    "ObjectView",
+    "delete_through",
+]
 
 
 class ObjectView(View):
@@ -183,6 +189,52 @@ class ObjectFormView(ObjectView):
 
     def get_success_url(self, result: Any) -> str:
         return reverse(self.success_url)
+
+
+class ObjectEditView(ObjectFormView):
+    """Add and change one kind of object in one declaration, as NetBox's ``ObjectEditView``:
+    routed twice — ``as_view()`` under the object's URL changes it, ``as_view(adding=True)``
+    under its parent's URL adds one — calling the service pair the API's
+    ``CustomerServiceViewSet`` calls: ``create_service(<parent_kwarg>=parent, acting_user=,
+    data=)`` and ``update_service(<instance_kwarg>=object, acting_user=, data=)``. The context
+    names the object ``context_object_name`` (None while adding)."""
+
+    adding: ClassVar[bool] = False
+    parent_queryset: ClassVar[QuerySet[Any] | None] = None
+    """What the URL's ``pk`` names while adding (the parent, before the chokepoint)."""
+    parent_kwarg: ClassVar[str | None] = "customer"
+    instance_kwarg: ClassVar[str]
+    create_service: ClassVar[Callable[..., Any]]
+    update_service: ClassVar[Callable[..., Any]]
+    context_object_name: ClassVar[str]
+    created_message: ClassVar[_StrOrPromise | None] = None
+    """What a new object is greeted with; by default ``success_message``."""
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if self.adding and self.parent_queryset is not None:
+            return self.parent_queryset.all()
+        return super().get_queryset()
+
+    @property
+    def instance(self) -> Any:
+        """The object being changed; None while adding."""
+        return None if self.adding else self.object
+
+    def call_service(self, **kwargs: Any) -> Any:
+        if not self.adding:
+            kwargs[self.instance_kwarg] = self.object
+            return self.update_service(acting_user=self.account, **kwargs)
+        if self.parent_kwarg is not None:
+            kwargs[self.parent_kwarg] = self.object
+        return self.create_service(acting_user=self.account, **kwargs)
+
+    def get_success_message(self, result: Any) -> str:
+        if self.adding and self.created_message is not None:
+            return str(self.created_message)
+        return super().get_success_message(result)
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(**{self.context_object_name: self.instance}, **context)
 
 
 def delete_through(

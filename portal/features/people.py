@@ -14,13 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.features.forms import ForwardingForm, PickupGroupForm, VoicemailForm
-from portal.features.views import FeatureDeleteView, FeatureFormView, _account, _customer
+from portal.features.views import FeatureDeleteView, FeatureEditView, _account, _customer
 from portal.refusals import attempt, perform
 from provisioning import services
 from provisioning.access import get_for_user
 from provisioning.models import (
     CallForwarding,
-    Customer,
     Device,
     HotDeskLogin,
     PickupGroup,
@@ -42,32 +41,20 @@ def pickup_list(request: HttpRequest, pk: Any) -> HttpResponse:
     return render(request, T + "pickup_list.html", {"customer": customer, "groups": groups})
 
 
-class PickupPage(FeatureFormView):
+class PickupEdit(FeatureEditView):
+    queryset = PickupGroup.objects.all()
+    instance_kwarg = "group"
+    create_service = staticmethod(services.pickup_group_create)
+    update_service = staticmethod(services.pickup_group_update)
     form_class = PickupGroupForm
     template_name = T + "pickup_form.html"
+    context_object_name = "group"
     success_message = gettext_lazy("Die Pickup-Gruppe wurde gespeichert.")
     success_url = "portal:feature_pickup_list"
 
     def get_initial(self) -> dict[str, Any]:
-        group = self.editing
-        if group is None:
-            return {}
-        return {"name": group.name, "members": list(group.members.all())}
-
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(group=self.editing, **context)
-
-
-class PickupCreate(PickupPage):
-    queryset = Customer.objects.all()
-    object_kwarg = "customer"
-    service = staticmethod(services.pickup_group_create)
-
-
-class PickupEdit(PickupPage):
-    queryset = PickupGroup.objects.all()
-    object_kwarg = "group"
-    service = staticmethod(services.pickup_group_update)
+        group = self.instance
+        return {"name": group.name, "members": list(group.members.all())} if group else {}
 
 
 class PickupDelete(FeatureDeleteView):
@@ -78,7 +65,7 @@ class PickupDelete(FeatureDeleteView):
     success_url = "portal:feature_pickup_list"
 
 
-pickup_create = PickupCreate.as_view()
+pickup_create = PickupEdit.as_view(adding=True)
 pickup_edit = PickupEdit.as_view()
 pickup_delete = PickupDelete.as_view()
 

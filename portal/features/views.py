@@ -28,7 +28,7 @@ from portal.features.forms import (
     OperatorForm,
     PhonebookEntryForm,
 )
-from portal.generic import ObjectDeleteView, ObjectFormView, ObjectView
+from portal.generic import ObjectDeleteView, ObjectEditView, ObjectFormView, ObjectView
 from provisioning import services
 from provisioning.access import get_for_user, visible_customers
 from provisioning.features_snapshot import STANDARD_MUSIC_ON_HOLD, parse_trace_time, trace_call
@@ -69,11 +69,9 @@ def _configurable(account: Account, customer: Customer) -> Customer:
 class FeaturePage(ObjectView):
     """A page of a customer's call features: the URL names the customer or one of its
     features (through the chokepoint); the account must be allowed to configure them (403).
-    ``editing`` is the feature the URL names, None on the customer's pages; after a success
-    the page goes to ``success_url`` of the customer."""
+    After a success the page goes to ``success_url`` of the customer."""
 
     customer: Customer
-    editing: Any = None
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()
@@ -87,7 +85,6 @@ class FeaturePage(ObjectView):
             self.customer = _configurable(self.account, obj)
         else:
             self.customer = _customer(self.request, obj.customer_id)
-            self.editing = obj
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return {"customer": self.customer, **super().get_context_data(**context)}
@@ -106,6 +103,12 @@ class FeatureFormView(FeaturePage, ObjectFormView):
         if self.customer_form:
             kwargs["customer"] = self.customer
         return kwargs
+
+
+class FeatureEditView(FeatureFormView, ObjectEditView):
+    """Add (under the customer's URL) and change one kind of call feature."""
+
+    parent_queryset = Customer.objects.all()
 
 
 class FeatureDeleteView(FeaturePage, ObjectDeleteView):
@@ -138,14 +141,19 @@ def feature_overview(request: HttpRequest, pk: Any) -> HttpResponse:
 # Hunt groups ---------------------------------------------------------------------------------
 
 
-class HuntGroupPage(FeatureFormView):
+class HuntGroupEdit(FeatureEditView):
+    queryset = HuntGroup.objects.all()
+    instance_kwarg = "group"
+    create_service = staticmethod(services.hunt_group_create)
+    update_service = staticmethod(services.hunt_group_update)
     form_class = HuntGroupForm
     template_name = T + "hunt_group_form.html"
+    context_object_name = "group"
     success_message = gettext_lazy("Die Gruppe wurde gespeichert.")
     success_url = "portal:feature_overview"
 
     def get_initial(self) -> dict[str, Any]:
-        group = self.editing
+        group = self.instance
         if group is None:
             return {"ring_seconds": 30, "member_ring_seconds": 15}
         return {
@@ -160,33 +168,23 @@ class HuntGroupPage(FeatureFormView):
             "overflow_number": group.overflow.partition("external:")[2],
         }
 
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(group=self.editing, **context)
-
-
-class HuntGroupCreate(HuntGroupPage):
-    queryset = Customer.objects.all()
-    object_kwarg = "customer"
-    service = staticmethod(services.hunt_group_create)
-
-
-class HuntGroupEdit(HuntGroupPage):
-    queryset = HuntGroup.objects.all()
-    object_kwarg = "group"
-    service = staticmethod(services.hunt_group_update)
-
 
 # IVR menus -----------------------------------------------------------------------------------
 
 
-class IvrMenuPage(FeatureFormView):
+class IvrMenuEdit(FeatureEditView):
+    queryset = IvrMenu.objects.all()
+    instance_kwarg = "menu"
+    create_service = staticmethod(services.ivr_menu_create)
+    update_service = staticmethod(services.ivr_menu_update)
     form_class = IvrMenuForm
     template_name = T + "ivr_form.html"
+    context_object_name = "menu"
     success_message = gettext_lazy("Das Sprachmenü wurde gespeichert.")
     success_url = "portal:feature_overview"
 
     def get_initial(self) -> dict[str, Any]:
-        menu = self.editing
+        menu = self.instance
         if menu is None:
             return {}
         initial: dict[str, Any] = {
@@ -205,19 +203,7 @@ class IvrMenuPage(FeatureFormView):
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         form = context["form"]
         digit_fields = [form[IvrMenuForm.digit_field(d)] for d in "123456789*0#"]
-        return super().get_context_data(menu=self.editing, digit_fields=digit_fields, **context)
-
-
-class IvrMenuCreate(IvrMenuPage):
-    queryset = Customer.objects.all()
-    object_kwarg = "customer"
-    service = staticmethod(services.ivr_menu_create)
-
-
-class IvrMenuEdit(IvrMenuPage):
-    queryset = IvrMenu.objects.all()
-    object_kwarg = "menu"
-    service = staticmethod(services.ivr_menu_update)
+        return super().get_context_data(digit_fields=digit_fields, **context)
 
 
 # Operator ------------------------------------------------------------------------------------
@@ -382,9 +368,9 @@ def call_trace(request: HttpRequest, pk: Any) -> HttpResponse:
     return render(request, T + "trace.html", {"customer": customer, "form": form, "result": result})
 
 
-hunt_group_create = HuntGroupCreate.as_view()
+hunt_group_create = HuntGroupEdit.as_view(adding=True)
 hunt_group_edit = HuntGroupEdit.as_view()
-ivr_menu_create = IvrMenuCreate.as_view()
+ivr_menu_create = IvrMenuEdit.as_view(adding=True)
 ivr_menu_edit = IvrMenuEdit.as_view()
 operator_edit = OperatorEdit.as_view()
 audio_list = AudioList.as_view()

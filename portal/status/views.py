@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from portal.generic import ObjectFormView, delete_through
+from portal.generic import ObjectEditView, ObjectFormView, delete_through
 from portal.refusals import attempt
 from status import services, steps
 from status.availability import BERLIN, TARGET, year_bounds
@@ -359,43 +359,23 @@ class MaintenanceCreate(EventCreate):
 # Components -----------------------------------------------------------------------------------
 
 
-class ComponentFormView(StatusFormView):
-    """The form of a component or a group, titled; then the overview."""
+class ComponentEditView(StatusFormView, ObjectEditView):
+    """Add or edit a component or a group, then the overview; an existing one's delete button
+    posts ``delete`` to the same page. ``titles`` are the page's title while adding and
+    while editing."""
 
+    parent_kwarg = None
     template_name = "portal/status/component_form.html"
-    title: ClassVar[_StrOrPromise]
-
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(title=self.title, **context)
-
-
-class ComponentCreate(ComponentFormView):
-    form_class = ComponentForm
-    service = staticmethod(services.component_create)
-    success_message = gettext_lazy("Die Komponente wurde angelegt.")
-    title = gettext_lazy("Komponente anlegen")
-
-
-class GroupCreate(ComponentFormView):
-    form_class = ComponentGroupForm
-    service = staticmethod(services.component_group_create)
-    success_message = gettext_lazy("Die Gruppe wurde angelegt.")
-    title = gettext_lazy("Gruppe anlegen")
-
-
-class ComponentEditView(ComponentFormView):
-    """Edit a component or a group; its delete button posts ``delete`` to the same page."""
-
-    object_kwarg: ClassVar[str]
+    titles: ClassVar[tuple[_StrOrPromise, _StrOrPromise]]
     delete_service: ClassVar[Callable[..., Any]]
     deleted_message: ClassVar[_StrOrPromise]
 
     def handle(self) -> HttpResponse:
-        if self.request.method == "POST" and "delete" in self.request.POST:
+        if self.instance is not None and "delete" in self.request.POST:
             return delete_through(
                 self.request,
                 lambda: self.delete_service(
-                    **{self.object_kwarg: self.object}, acting_user=self.account
+                    **{self.instance_kwarg: self.instance}, acting_user=self.account
                 ),
                 done=str(self.deleted_message),
                 success_url=self.get_success_url(None),
@@ -405,39 +385,44 @@ class ComponentEditView(ComponentFormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         # A bound form validates a copy, so the service still sees the old values to audit.
-        return {**super().get_form_kwargs(), "instance": copy.copy(self.object)}
+        return {**super().get_form_kwargs(), "instance": copy.copy(self.instance)}
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(**{self.object_kwarg: self.object}, **context)
+        title = self.titles[0 if self.adding else 1]
+        return super().get_context_data(title=title, **context)
 
 
 class ComponentEdit(ComponentEditView):
     queryset = Component.objects.all()
-    object_kwarg = "component"
-    form_class = ComponentForm
-    service = staticmethod(services.component_update)
+    instance_kwarg = context_object_name = "component"
+    create_service = staticmethod(services.component_create)
+    update_service = staticmethod(services.component_update)
     delete_service = staticmethod(services.component_delete)
+    form_class = ComponentForm
+    titles = (gettext_lazy("Komponente anlegen"), gettext_lazy("Komponente bearbeiten"))
+    created_message = gettext_lazy("Die Komponente wurde angelegt.")
     success_message = gettext_lazy("Die Komponente wurde gespeichert.")
     deleted_message = gettext_lazy("Die Komponente wurde gelöscht.")
-    title = gettext_lazy("Komponente bearbeiten")
 
 
 class GroupEdit(ComponentEditView):
     queryset = ComponentGroup.objects.all()
-    object_kwarg = "group"
-    form_class = ComponentGroupForm
-    service = staticmethod(services.component_group_update)
+    instance_kwarg = context_object_name = "group"
+    create_service = staticmethod(services.component_group_create)
+    update_service = staticmethod(services.component_group_update)
     delete_service = staticmethod(services.component_group_delete)
+    form_class = ComponentGroupForm
+    titles = (gettext_lazy("Gruppe anlegen"), gettext_lazy("Gruppe bearbeiten"))
+    created_message = gettext_lazy("Die Gruppe wurde angelegt.")
     success_message = gettext_lazy("Die Gruppe wurde gespeichert.")
     deleted_message = gettext_lazy("Die Gruppe wurde gelöscht.")
-    title = gettext_lazy("Gruppe bearbeiten")
 
 
 incident_create = IncidentCreate.as_view()
 maintenance_create = MaintenanceCreate.as_view()
-component_create = ComponentCreate.as_view()
+component_create = ComponentEdit.as_view(adding=True)
 component_edit = ComponentEdit.as_view()
-group_create = GroupCreate.as_view()
+group_create = GroupEdit.as_view(adding=True)
 group_edit = GroupEdit.as_view()
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
-from portal.generic import ObjectDeleteView, ObjectFormView, ObjectView
+from portal.generic import ObjectDeleteView, ObjectEditView, ObjectFormView, ObjectView
 from provisioning import audit, selectors
 from provisioning.access import get_for_user, restrict, visible_customers
 from provisioning.models import (
@@ -137,6 +137,12 @@ class SystemPage(ObjectView):
 
 class SystemFormView(SystemPage, ObjectFormView):
     """A form of a customer's system that calls a service (see ``portal.generic``)."""
+
+
+class SystemEditView(SystemFormView, ObjectEditView):
+    """Add (under the customer's URL) and change one kind of object of a customer's system."""
+
+    parent_queryset = Customer.objects.all()
 
 
 class SystemDeleteView(SystemPage, ObjectDeleteView):

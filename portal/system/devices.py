@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.system.common import (
     SystemDeleteView,
-    SystemFormView,
+    SystemEditView,
     _account,
     _customer,
     _page,
@@ -81,16 +81,21 @@ def device_list(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-class DevicePage(SystemFormView):
-    """The device form: the customer's sites and its active users to assign."""
+class DeviceEdit(SystemEditView):
+    """A device: its site and the active user it belongs to. A new one takes its site and user
+    from ``?site=`` and ``?user=``."""
 
     right = "may_manage"
-    template_name = "portal/system/device_form.html"
+    queryset = Device.objects.select_related("site", "subscriber__number")
+    instance_kwarg = "device"
+    create_service = staticmethod(services.device_create)
+    update_service = staticmethod(services.device_update)
     form_class = DeviceForm
-    editing: Device | None = None
+    template_name = "portal/system/device_form.html"
+    context_object_name = "device"
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        user, customer, device = self.account, self.customer, self.editing
+        user, customer, device = self.account, self.customer, self.instance
         return {
             **super().get_form_kwargs(),
             "instance": copy.copy(device) if device else Device(customer=customer),
@@ -100,21 +105,11 @@ class DevicePage(SystemFormView):
             ),
         }
 
-    def get_success_url(self, result: Device) -> str:
-        return reverse("portal:device_list", args=[self.customer.pk])
-
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(device=self.editing, **context)
-
-
-class DeviceCreate(DevicePage):
-    """A new device; ``?site=`` and ``?user=`` preset its site and user."""
-
-    queryset = Customer.objects.all()
-    service = staticmethod(services.device_create)
-    object_kwarg = "customer"
-
     def get_initial(self) -> dict[str, Any]:
+        device = self.instance
+        if device is not None:
+            owner = device.subscriber
+            return {"mac_address": device.formatted_mac, "user": owner.number.e164 if owner else ""}
         user, customer = self.account, self.customer
         initial: dict[str, Any] = {}
         site = _site_of(user, customer, self.request.GET.get("site"))
@@ -130,25 +125,17 @@ class DeviceCreate(DevicePage):
                 initial.update({"user": owner.number.e164, "site": owner.site_id})
         return initial
 
-    def get_success_message(self, result: Device) -> str:
-        return _("Das Gerät %(device)s ist registriert.") % {"device": result}
-
-
-class DeviceEdit(DevicePage):
-    queryset = Device.objects.select_related("site", "subscriber__number")
-    service = staticmethod(services.device_update)
-    object_kwarg = "device"
-
-    def check_permission(self) -> None:
-        super().check_permission()
-        self.editing = self.object
-
-    def get_initial(self) -> dict[str, Any]:
-        device, owner = self.object, self.object.subscriber
-        return {"mac_address": device.formatted_mac, "user": owner.number.e164 if owner else ""}
-
     def refused(self, form: BaseForm) -> None:
-        self.object.refresh_from_db()
+        if self.instance is not None:
+            self.instance.refresh_from_db()
+
+    def get_success_message(self, result: Device) -> str:
+        if self.adding:
+            return _("Das Gerät %(device)s ist registriert.") % {"device": result}
+        return super().get_success_message(result)
+
+    def get_success_url(self, result: Device) -> str:
+        return reverse("portal:device_list", args=[self.customer.pk])
 
 
 class DeviceDelete(SystemDeleteView):
@@ -167,6 +154,6 @@ class DeviceDelete(SystemDeleteView):
         return reverse("portal:device_list", args=[self.customer.pk])
 
 
-device_create = DeviceCreate.as_view()
+device_create = DeviceEdit.as_view(adding=True)
 device_edit = DeviceEdit.as_view()
 device_delete = DeviceDelete.as_view()

@@ -29,7 +29,7 @@ from portal.system.forms import (
     SiteForm,
     TrunkForm,
 )
-from portal.system.users import UserCreate
+from portal.system.users import UserEdit
 from provisioning import services
 from provisioning.access import restrict
 from provisioning.models import (
@@ -118,9 +118,11 @@ class SetupStep(SystemFormView):
     success the same step again (to add the next one) unless :meth:`get_success_url` says
     otherwise."""
 
-    queryset = Customer.objects.all()
     right = "may_setup"
     step: ClassVar[str]
+
+    def get_queryset(self) -> QuerySet[Customer]:
+        return Customer.objects.select_related("reseller")  # every step's URL names the customer
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return {**super().get_context_data(**context), **_setup_context(self.access, self.step)}
@@ -363,9 +365,10 @@ class SetupNumbers(SetupStep, NewBlock):
         }
 
 
-class SetupUsers(SetupStep, UserCreate):
+class SetupUsers(SetupStep, UserEdit):
     """Step 5: the first users, each with a free extension of their site (LIC-4, TRK-2)."""
 
+    adding = True
     step = "users"
     template_name = "portal/system/setup_users.html"
 

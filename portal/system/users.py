@@ -23,6 +23,7 @@ from portal import throttling
 from portal.refusals import perform
 from portal.system.common import (
     SystemDeleteView,
+    SystemEditView,
     SystemFormView,
     _account,
     _customer,
@@ -147,17 +148,21 @@ def user_export(request: HttpRequest, pk: str) -> HttpResponse:
     return response
 
 
-class UserFormPage(SystemFormView):
-    """The user form, offering the free extensions of the chosen site. A POST with
+class UserEdit(SystemEditView):
+    """A user of the system, with the free extensions of the chosen site on offer. A POST with
     ``refresh`` (the no-JS button next to the site) only reloads the extensions."""
 
     right = "may_manage"
+    queryset = Subscriber.objects.select_related("site", "number", "fax_number")
+    instance_kwarg = "subscriber"
+    create_service = staticmethod(services.user_create)
+    update_service = staticmethod(services.user_update)
     form_class = UserForm
     template_name = "portal/system/user_form.html"
-    editing: Subscriber | None = None
+    context_object_name = "subscriber"
 
     def get_form(self) -> UserForm:
-        request, customer, instance = self.request, self.customer, self.editing
+        request, customer, instance = self.request, self.customer, self.instance
         user = self.account
         sites = _sites(user, customer)
         posted = request.method == "POST"
@@ -193,23 +198,20 @@ class UserFormPage(SystemFormView):
         )
         return form
 
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(subscriber=self.editing, **context)
-
-
-class UserCreate(UserFormPage):
-    queryset = Customer.objects.all()
-    service = staticmethod(services.user_create)
-    object_kwarg = "customer"
+    def refused(self, form: BaseForm) -> None:
+        if self.instance is not None:
+            self.instance.refresh_from_db()
 
     def get_success_message(self, result: Subscriber) -> str:
+        if not self.adding:
+            return super().get_success_message(result)
         return _("Der Benutzer %(name)s hat die Rufnummer %(number)s.") % {
             "name": result.name,
             "number": result.number.e164,
         }
 
     def get_success_url(self, result: Subscriber) -> str:
-        if "another" in self.request.POST:
+        if self.adding and "another" in self.request.POST:
             return reverse("portal:user_create", args=[self.customer.pk])
         return reverse("portal:user_detail", args=[result.pk])
 
@@ -254,22 +256,6 @@ def user_detail(request: HttpRequest, pk: str) -> HttpResponse:
 def _entitlement_rows(package: str) -> list[tuple[str, bool]]:
     included = entitlements(package)
     return [(str(FEATURE_NAMES[f]), included[f.value]) for f in Feature]
-
-
-class UserEdit(UserFormPage):
-    queryset = Subscriber.objects.select_related("site", "number", "fax_number")
-    service = staticmethod(services.user_update)
-    object_kwarg = "subscriber"
-
-    def check_permission(self) -> None:
-        super().check_permission()
-        self.editing = self.object
-
-    def refused(self, form: BaseForm) -> None:
-        self.object.refresh_from_db()
-
-    def get_success_url(self, result: Subscriber) -> str:
-        return reverse("portal:user_detail", args=[self.object.pk])
 
 
 def _set_active(request: HttpRequest, pk: str, active: bool) -> HttpResponse:
@@ -493,7 +479,7 @@ def user_invite(request: HttpRequest, pk: str) -> HttpResponse:
     return redirect(_next_url(request, reverse("portal:user_detail", args=[subscriber.pk])))
 
 
-user_create = UserCreate.as_view()
+user_create = UserEdit.as_view(adding=True)
 user_edit = UserEdit.as_view()
 user_delete = UserDelete.as_view()
 user_import = UserImport.as_view()

@@ -59,6 +59,7 @@ from portal.generic import ObjectFormView
 from portal.refusals import attempt
 from provisioning import audit
 from provisioning.access import get_for_user, restrict, visible_resellers
+from provisioning.downloads import attachment
 from provisioning.messages import text_for
 
 if TYPE_CHECKING:
@@ -266,12 +267,6 @@ def invoice_detail(request: HttpRequest, pk: str) -> HttpResponse:
     return _render(request, "invoice_detail.html", tab, context)
 
 
-def _download(invoice: Invoice, body: bytes, content_type: str, suffix: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.{suffix}"'
-    return response
-
-
 def _final_document(request: HttpRequest, pk: str) -> Invoice:
     account = _account(request)
     _ensure(may_read_invoices(account))
@@ -285,13 +280,19 @@ def _final_document(request: HttpRequest, pk: str) -> Invoice:
 @login_required
 def invoice_pdf(request: HttpRequest, pk: str) -> HttpResponse:
     invoice = _final_document(request, pk)
-    return _download(invoice, bytes(invoice.pdf), "application/pdf", "pdf")
+    return attachment(
+        bytes(invoice.pdf), filename=f"{invoice.number}.pdf", content_type="application/pdf"
+    )
 
 
 @login_required
 def invoice_xml(request: HttpRequest, pk: str) -> HttpResponse:
     invoice = _final_document(request, pk)
-    return _download(invoice, invoice.xml.encode("utf-8"), "application/xml", "xml")
+    return attachment(
+        invoice.xml.encode("utf-8"),
+        filename=f"{invoice.number}.xml",
+        content_type="application/xml",
+    )
 
 
 @login_required
@@ -382,8 +383,6 @@ def export(request: HttpRequest) -> HttpResponse:
         body, name, content_type = exports.export_file(
             invoices, month=month, issuer_key=issuer, kind=kind
         )
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(body, filename=name, content_type=content_type)
     status = _form_status(form)
     return _render(request, "export.html", "exports", {"form": form}, status)

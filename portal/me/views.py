@@ -30,6 +30,7 @@ from portal.system.forms import (
 from portal.system.users import _entitlement_rows
 from provisioning import services
 from provisioning.access import get_for_user, restrict
+from provisioning.downloads import csv_attachment
 from provisioning.models import (
     Device,
     HotDeskLogin,
@@ -204,12 +205,7 @@ def my_phonebook_export(request: HttpRequest) -> HttpResponse:
     if me is None:
         return _no_phone(request)
     book = services.phonebook_for(customer=me.customer, owner=me)
-    response = HttpResponse(
-        "\ufeff" + services.phonebook_export_csv(phonebook=book),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="telefonbuch.csv"'
-    return response
+    return csv_attachment(services.phonebook_export_csv(phonebook=book), filename="telefonbuch.csv")
 
 
 @login_required

@@ -4,12 +4,11 @@ notices (LIC-4, LIC-5, TRK-4)."""
 from __future__ import annotations
 
 import copy
-import csv
 import re
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -46,6 +45,8 @@ from portal.system.forms import (
 )
 from provisioning import audit, selectors, services, throttle
 from provisioning.access import restrict
+from provisioning.downloads import users_csv
+from provisioning.filters import SubscriberFilter
 from provisioning.models import Customer, Device, Subscriber
 from provisioning.services.users import CSV_COLUMNS
 from telephony.entitlements import Feature, entitlements
@@ -62,22 +63,6 @@ def _users(user: Account, customer: Customer) -> QuerySet[Subscriber]:
     )
 
 
-def _search(users: QuerySet[Subscriber], query: str) -> QuerySet[Subscriber]:
-    compact = re.sub(r"[\s/()-]", "", query)
-    condition = (
-        Q(first_name__icontains=query)
-        | Q(last_name__icontains=query)
-        | Q(display_name__icontains=query)
-        | Q(email__icontains=query)
-    )
-    if compact:
-        condition |= Q(number__e164__contains=compact)
-    parts = query.split()
-    if len(parts) == 2:
-        condition |= Q(first_name__icontains=parts[0], last_name__icontains=parts[1])
-    return users.filter(condition)
-
-
 def _filtered_users(
     request: HttpRequest, customer: Customer
 ) -> tuple[UserFilterForm, QuerySet[Subscriber], str]:
@@ -87,15 +72,14 @@ def _filtered_users(
     sort = "name"
     if filters.is_valid():
         data = filters.cleaned_data
-        query = data["q"].strip()
-        if query:
-            users = _search(users, query)
-        if data["site"]:
-            users = users.filter(site=data["site"])
-        if data["package"]:
-            users = users.filter(package=data["package"])
-        if data["active"]:
-            users = users.filter(is_active=data["active"] == "1")
+        site = data["site"]
+        search = {
+            "q": data["q"],
+            "site": site.pk if site else "",
+            "package": data["package"],
+            "is_active": {"1": "true", "0": "false"}.get(data["active"], ""),
+        }
+        users = SubscriberFilter(search, queryset=users).qs
         sort = data["sort"] or "name"
     return filters, users.order_by(*USER_SORTS[sort], "pk"), sort
 
@@ -124,28 +108,10 @@ def user_export(request: HttpRequest, pk: str) -> HttpResponse:
     customer = _customer(request, pk)[0]
     users = _filtered_users(request, customer)[1]
     user = _account(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="benutzer.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([*CSV_COLUMNS, "number"])
     rows = list(users.iterator(chunk_size=1000))
     if user.is_platform:
         audit.record_access(actor=user, instances=rows)
-    for row in rows:
-        writer.writerow(
-            [
-                row.first_name,
-                row.last_name,
-                row.email,
-                row.site.name,
-                row.number.extension,
-                row.package,
-                row.works_at,
-                row.number.e164,
-            ]
-        )
-    return response
+    return users_csv(rows)
 
 
 class UserEdit(SystemEditView):

@@ -34,6 +34,7 @@ from django.views import View
 
 from portal.refusals import attempt, perform
 from provisioning.access import get_for_user
+from provisioning.models import Customer
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from provisioning.models import Account
 
 __all__ = [
+    "CustomerObjectView",
     "ObjectDeleteView",
     "ObjectEditView",
     "ObjectFormView",
@@ -91,6 +93,26 @@ class ObjectView(View):
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return context
+
+
+class CustomerObjectView(ObjectView):
+    """A page whose URL names a customer or one of the customer's objects (fetched with the
+    customer and its reseller); ``customer`` is in every context."""
+
+    customer: Customer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = super().get_queryset()
+        if queryset.model is Customer:
+            return queryset.select_related("reseller")
+        return queryset.select_related("customer__reseller")
+
+    def check_permission(self) -> None:
+        obj = self.object
+        self.customer = obj if isinstance(obj, Customer) else obj.customer
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return {"customer": self.customer, **super().get_context_data(**context)}
 
 
 class ObjectFormView(ObjectView):
@@ -197,7 +219,7 @@ class ObjectEditView(ObjectFormView):
     under its parent's URL adds one — calling the service pair the API's
     ``CustomerServiceViewSet`` calls: ``create_service(<parent_kwarg>=parent, acting_user=,
     data=)`` and ``update_service(<instance_kwarg>=object, acting_user=, data=)``. The context
-    names the object ``context_object_name`` (None while adding)."""
+    names the object as the service does, ``instance_kwarg`` (None while adding)."""
 
     adding: ClassVar[bool] = False
     parent_queryset: ClassVar[QuerySet[Any] | None] = None
@@ -206,7 +228,6 @@ class ObjectEditView(ObjectFormView):
     instance_kwarg: ClassVar[str]
     create_service: ClassVar[Callable[..., Any]]
     update_service: ClassVar[Callable[..., Any]]
-    context_object_name: ClassVar[str]
     created_message: ClassVar[_StrOrPromise | None] = None
     """What a new object is greeted with; by default ``success_message``."""
 
@@ -219,6 +240,11 @@ class ObjectEditView(ObjectFormView):
     def instance(self) -> Any:
         """The object being changed; None while adding."""
         return None if self.adding else self.object
+
+    def refused(self, form: BaseForm) -> None:
+        # The service may have changed the object in memory before it refused.
+        if self.instance is not None:
+            self.instance.refresh_from_db()
 
     def call_service(self, **kwargs: Any) -> Any:
         if not self.adding:
@@ -234,7 +260,7 @@ class ObjectEditView(ObjectFormView):
         return super().get_success_message(result)
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(**{self.context_object_name: self.instance}, **context)
+        return super().get_context_data(**{self.instance_kwarg: self.instance}, **context)
 
 
 def delete_through(

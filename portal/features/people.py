@@ -48,7 +48,6 @@ class PickupEdit(FeatureEditView):
     update_service = staticmethod(services.pickup_group_update)
     form_class = PickupGroupForm
     template_name = T + "pickup_form.html"
-    context_object_name = "group"
     success_message = gettext_lazy("Die Pickup-Gruppe wurde gespeichert.")
     success_url = "portal:feature_pickup_list"
 

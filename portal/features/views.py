@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -28,7 +27,7 @@ from portal.features.forms import (
     OperatorForm,
     PhonebookEntryForm,
 )
-from portal.generic import ObjectDeleteView, ObjectEditView, ObjectFormView, ObjectView
+from portal.generic import CustomerObjectView, ObjectDeleteView, ObjectEditView, ObjectFormView
 from provisioning import services
 from provisioning.access import get_for_user, visible_customers
 from provisioning.features_snapshot import STANDARD_MUSIC_ON_HOLD, parse_trace_time, trace_call
@@ -66,18 +65,10 @@ def _configurable(account: Account, customer: Customer) -> Customer:
     return customer
 
 
-class FeaturePage(ObjectView):
+class FeaturePage(CustomerObjectView):
     """A page of a customer's call features: the URL names the customer or one of its
     features (through the chokepoint); the account must be allowed to configure them (403).
     After a success the page goes to ``success_url`` of the customer."""
-
-    customer: Customer
-
-    def get_queryset(self) -> QuerySet[Any]:
-        queryset = super().get_queryset()
-        if queryset.model is Customer:
-            return queryset.select_related("reseller")
-        return queryset.select_related("customer")
 
     def check_permission(self) -> None:
         obj = self.object
@@ -85,9 +76,6 @@ class FeaturePage(ObjectView):
             self.customer = _configurable(self.account, obj)
         else:
             self.customer = _customer(self.request, obj.customer_id)
-
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return {"customer": self.customer, **super().get_context_data(**context)}
 
     def get_success_url(self, result: Any = None) -> str:
         return reverse(self.success_url, args=[self.customer.pk])
@@ -148,7 +136,6 @@ class HuntGroupEdit(FeatureEditView):
     update_service = staticmethod(services.hunt_group_update)
     form_class = HuntGroupForm
     template_name = T + "hunt_group_form.html"
-    context_object_name = "group"
     success_message = gettext_lazy("Die Gruppe wurde gespeichert.")
     success_url = "portal:feature_overview"
 
@@ -179,7 +166,6 @@ class IvrMenuEdit(FeatureEditView):
     update_service = staticmethod(services.ivr_menu_update)
     form_class = IvrMenuForm
     template_name = T + "ivr_form.html"
-    context_object_name = "menu"
     success_message = gettext_lazy("Das Sprachmenü wurde gespeichert.")
     success_url = "portal:feature_overview"
 

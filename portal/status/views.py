@@ -394,7 +394,7 @@ class ComponentEditView(StatusFormView, ObjectEditView):
 
 class ComponentEdit(ComponentEditView):
     queryset = Component.objects.all()
-    instance_kwarg = context_object_name = "component"
+    instance_kwarg = "component"
     create_service = staticmethod(services.component_create)
     update_service = staticmethod(services.component_update)
     delete_service = staticmethod(services.component_delete)
@@ -407,7 +407,7 @@ class ComponentEdit(ComponentEditView):
 
 class GroupEdit(ComponentEditView):
     queryset = ComponentGroup.objects.all()
-    instance_kwarg = context_object_name = "group"
+    instance_kwarg = "group"
     create_service = staticmethod(services.component_group_create)
     update_service = staticmethod(services.component_group_update)
     delete_service = staticmethod(services.component_group_delete)

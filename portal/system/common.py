@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
-from portal.generic import ObjectDeleteView, ObjectEditView, ObjectFormView, ObjectView
+from portal.generic import CustomerObjectView, ObjectDeleteView, ObjectEditView, ObjectFormView
 from provisioning import audit, selectors
 from provisioning.access import get_for_user, restrict, visible_customers
 from provisioning.models import (
@@ -105,34 +105,22 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-class SystemPage(ObjectView):
+class SystemPage(CustomerObjectView):
     """A page of one customer's system: its URL names the customer or one of the customer's
     objects (through the chokepoint); the page needs the account's ``right`` (a flag of
     :class:`SystemAccess`, from ``provisioning.permissions``). Every context has the customer
     and the account's rights."""
 
     right: ClassVar[str] = "may_setup"
-    customer: Customer
     access: SystemAccess
 
-    def get_queryset(self) -> QuerySet[Any]:
-        queryset = super().get_queryset()
-        if queryset.model is Customer:
-            return queryset.select_related("reseller")
-        return queryset.select_related("customer__reseller")
-
     def check_permission(self) -> None:
-        obj = self.object
-        self.customer = obj if isinstance(obj, Customer) else obj.customer
+        super().check_permission()
         self.access = _access(self.account, self.customer)
         _ensure(getattr(self.access, self.right))
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return {
-            "customer": self.customer,
-            "access": self.access,
-            **super().get_context_data(**context),
-        }
+        return {"access": self.access, **super().get_context_data(**context)}
 
 
 class SystemFormView(SystemPage, ObjectFormView):

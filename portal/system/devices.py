@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -92,7 +91,6 @@ class DeviceEdit(SystemEditView):
     update_service = staticmethod(services.device_update)
     form_class = DeviceForm
     template_name = "portal/system/device_form.html"
-    context_object_name = "device"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         user, customer, device = self.account, self.customer, self.instance
@@ -124,10 +122,6 @@ class DeviceEdit(SystemEditView):
             if owner is not None:
                 initial.update({"user": owner.number.e164, "site": owner.site_id})
         return initial
-
-    def refused(self, form: BaseForm) -> None:
-        if self.instance is not None:
-            self.instance.refresh_from_db()
 
     def get_success_message(self, result: Device) -> str:
         if self.adding:

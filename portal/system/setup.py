@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -11,11 +12,13 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.system.common import (
     SystemAccess,
+    SystemEditView,
     SystemFormView,
     _customer,
     _ensure,
@@ -159,29 +162,31 @@ class SetupLicense(SetupStep):
         return reverse("portal:setup_sites", args=[self.customer.pk])
 
 
-class SiteCreate(SystemFormView):
-    """A new site of the customer; the first is included, each further one books a license
-    (LIC-3)."""
+class SiteEdit(SystemEditView):
+    """A site of the customer (the set-up's step and the site pages of ``views.py``); the
+    first is included, each further one books a license (LIC-3)."""
 
-    queryset = Customer.objects.all()
-    template_name = "portal/system/site_form.html"
+    queryset = Site.objects.all()
+    instance_kwarg = "site"
+    create_service = staticmethod(services.site_create)
+    update_service = staticmethod(services.site_update)
     form_class = SiteForm
-    service = staticmethod(services.site_create)
-    object_kwarg = "customer"
+    template_name = "portal/system/site_form.html"
+
+    @cached_property
+    def needs_extra_license(self) -> bool:
+        return self.adding and Site.objects.filter(customer=self.customer).exists()
 
     def get_form_kwargs(self) -> dict[str, Any]:
+        site = self.instance
         return {
             **super().get_form_kwargs(),
-            "instance": Site(customer=self.customer),
+            "instance": copy.copy(site) if site else Site(customer=self.customer),
             "needs_extra_license": self.needs_extra_license,
         }
 
-    @property
-    def needs_extra_license(self) -> bool:
-        return Site.objects.filter(customer=self.customer).exists()
-
     def get_initial(self) -> dict[str, Any]:
-        if self.needs_extra_license:
+        if not self.adding or self.needs_extra_license:
             return {}
         customer = self.customer  # the first site is usually the customer's own address
         return {
@@ -193,22 +198,24 @@ class SiteCreate(SystemFormView):
         }
 
     def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
-        extra = form.cleaned_data.get("extra_site_license", False)
-        return {**super().service_kwargs(form), "extra_site_license": extra}
+        kwargs = super().service_kwargs(form)
+        if self.adding:
+            kwargs["extra_site_license"] = form.cleaned_data.get("extra_site_license", False)
+        return kwargs
 
     def get_success_message(self, result: Site) -> str:
+        if not self.adding:
+            return super().get_success_message(result)
         return _("Der Standort „%(name)s“ ist angelegt.") % {"name": result}
 
     def get_success_url(self, result: Site) -> str:
         return reverse("portal:site_detail", args=[result.pk])
 
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(site=None, **context)
 
-
-class SetupSites(SetupStep, SiteCreate):
+class SetupSites(SetupStep, SiteEdit):
     """Step 2: the sites."""
 
+    adding = True
     step = "sites"
     template_name = "portal/system/setup_sites.html"
 

@@ -125,7 +125,6 @@ class UserEdit(SystemEditView):
     update_service = staticmethod(services.user_update)
     form_class = UserForm
     template_name = "portal/system/user_form.html"
-    context_object_name = "subscriber"
 
     def get_form(self) -> UserForm:
         request, customer, instance = self.request, self.customer, self.instance
@@ -163,10 +162,6 @@ class UserEdit(SystemEditView):
             }
         )
         return form
-
-    def refused(self, form: BaseForm) -> None:
-        if self.instance is not None:
-            self.instance.refresh_from_db()
 
     def get_success_message(self, result: Subscriber) -> str:
         if not self.adding:

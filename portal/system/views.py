@@ -27,8 +27,8 @@ from portal.system.common import (
     _pending_notices,
     _site_rows,
 )
-from portal.system.forms import LedgerFilterForm, SiteForm, TrunkForm
-from portal.system.setup import NewBlock, NewTrunk, SiteCreate, _has_trunk, setup_steps
+from portal.system.forms import LedgerFilterForm, TrunkForm
+from portal.system.setup import NewBlock, NewTrunk, SiteEdit, _has_trunk, setup_steps
 from provisioning import selectors, services
 from provisioning.access import restrict
 from provisioning.models import (
@@ -116,23 +116,6 @@ def site_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "free_count": selectors.free_numbers(site=site, limit=10_000).count(),
     }
     return render(request, "portal/system/site_detail.html", context)
-
-
-class SiteEdit(SystemFormView):
-    queryset = Site.objects.all()
-    template_name = "portal/system/site_form.html"
-    form_class = SiteForm
-    service = staticmethod(services.site_update)
-    object_kwarg = "site"
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "instance": copy.copy(self.object)}
-
-    def get_success_url(self, result: Site) -> str:
-        return reverse("portal:site_detail", args=[self.object.pk])
-
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(site=self.object, **context)
 
 
 class SiteDelete(SystemDeleteView):
@@ -299,7 +282,7 @@ def license_ledger(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-site_create = SiteCreate.as_view()
+site_create = SiteEdit.as_view(adding=True)
 site_edit = SiteEdit.as_view()
 site_delete = SiteDelete.as_view()
 trunk_create = TrunkCreate.as_view()

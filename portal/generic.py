@@ -13,8 +13,8 @@ say and where to go — as NetBox declares its edit and delete pages on ``Object
   its ``ApplicationError`` goes beside the field it names through ``portal.refusals``;
 - a success says ``success_message`` and redirects; a form with errors answers 400.
 
-An area adds what all its pages share (``portal/system/common.py``: the customer and the
-account's rights in every context); a page overrides a hook only where it differs.
+An area adds what all its pages share (``portal/system/common.py``: the account's rights to the
+customer's system in every context); a page overrides a hook only where it differs.
 """
 
 from __future__ import annotations

@@ -12,12 +12,15 @@ from telephony.routing import (
     IvrOption,
     Reject,
     RejectCause,
+    RingOne,
     RunIvr,
     Step,
     Target,
+    Voicemail,
+    plan_transfer,
 )
 
-from .builders import plan, snapshot
+from .builders import MONDAY_10, plan, snapshot, state
 
 
 def branch(menu: RunIvr, label: str) -> tuple[Step, ...]:
@@ -119,3 +122,81 @@ def test_menu_can_lead_to_voicemail_and_external_numbers() -> None:
     forward = branch(menu, "digit 6")[0]
     assert isinstance(forward, ForwardExternal)
     assert forward.trunk_id == "trunk-ber"
+
+
+def test_a_digit_configured_twice_follows_its_first_target() -> None:
+    """Pins duplicate digits: one branch per digit, the first option wins."""
+    snap = snapshot()
+    main = replace(
+        snap.ivr_menus[0],
+        options=(IvrOption("1", Target.extension("203")), IvrOption("1", Target.extension("201"))),
+    )
+    menu = plan(replace(snap, ivr_menus=(main,)), "700").steps[0]
+    assert isinstance(menu, RunIvr)
+    assert [b.digit for b in menu.branches] == ["1", None, None]
+    ring = branch(menu, "digit 1")[0]
+    assert isinstance(ring, RingOne) and ring.endpoint.user_id == "u203"
+
+
+def test_invalid_input_follows_its_own_target_or_ends_the_call() -> None:
+    """Pins the invalid-input branch: its own target, or the end of the call when none is
+    set, after the announcement has played repeat_count + 1 times."""
+    snap = snapshot()
+    main = replace(
+        snap.ivr_menus[0], on_invalid=Target.extension("203"), on_timeout=None, repeat_count=1
+    )
+    menu = plan(replace(snap, ivr_menus=(main,)), "700").steps[0]
+    assert isinstance(menu, RunIvr)
+    ring = branch(menu, "invalid input")[0]
+    assert isinstance(ring, RingOne) and ring.endpoint.user_id == "u203"
+    assert ring.reason.startswith("invalid input after 2 plays: to user 203")
+    (end,) = branch(menu, "no input")
+    assert isinstance(end, Reject) and end.cause is RejectCause.UNAVAILABLE
+    assert end.reason == "no input after 2 plays and no target set: call ends"
+    main = replace(main, on_invalid=None)
+    menu = plan(replace(snap, ivr_menus=(main,)), "700").steps[0]
+    assert isinstance(menu, RunIvr)
+    (end,) = branch(menu, "invalid input")
+    assert isinstance(end, Reject) and end.cause is RejectCause.UNAVAILABLE
+
+
+def test_a_digit_back_to_the_same_menu_repeats_it_and_is_no_loop() -> None:
+    """Pins key presses as caller input: a digit leading back to its own menu is a reference
+    back (the caller hears the menu again), not a loop that ends the call."""
+    snap = snapshot()
+    main = replace(
+        snap.ivr_menus[0],
+        options=(*snap.ivr_menus[0].options, IvrOption("9", Target.ivr("m-main"))),
+    )
+    menu = plan(replace(snap, ivr_menus=(main,)), "700").steps[0]
+    assert isinstance(menu, RunIvr)
+    (back,) = branch(menu, "digit 9")
+    assert isinstance(back, GoToMenu) and back.menu_id == "m-main"
+    assert back.reason == "caller pressed 9; back to menu 'Hauptmenü'"
+
+
+def test_a_transferred_call_in_a_menu_is_no_longer_recalled() -> None:
+    """Pins the transfer into a menu: once the caller chooses, the chosen target's overflow,
+    forwarding and voicemail apply again (no recall to the operator)."""
+    steps = plan_transfer(snapshot(), state(), "700", MONDAY_10, transferred_by="u200").steps
+    (menu,) = steps
+    assert isinstance(menu, RunIvr)
+    *_, overflow = branch(menu, "digit 1")
+    assert isinstance(overflow, Voicemail) and overflow.user_id == "u201"
+    assert not any("back to the operator" in s.reason for s in menu.branches[0].steps)
+
+
+def test_menu_step_carries_its_settings() -> None:
+    """Pins the menu step: id, name, announcement, timeout and repeats as configured."""
+    snap = snapshot()
+    main = replace(snap.ivr_menus[0], timeout_seconds=8, repeat_count=0)
+    menu = plan(replace(snap, ivr_menus=(main,)), "700").steps[0]
+    assert isinstance(menu, RunIvr)
+    assert (menu.menu_id, menu.menu_name, menu.announcement) == (
+        "m-main",
+        "Hauptmenü",
+        "welcome-main",
+    )
+    assert (menu.timeout_seconds, menu.repeat_count) == (8, 0)
+    assert menu.reason == "call to extension 700; run menu 'Hauptmenü'"
+    assert branch(menu, "no input")[0].reason.startswith("no input after 1 plays: to operator")

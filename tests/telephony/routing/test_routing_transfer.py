@@ -22,6 +22,7 @@ from .builders import (
     MONDAY_10,
     SUNDAY_11,
     logged_out,
+    names_everything,
     snapshot,
     state,
     with_forwarding,
@@ -35,13 +36,15 @@ def transfer(
     live: LiveState | None = None,
     now: datetime = MONDAY_10,
 ) -> RoutingPlan:
-    return plan_transfer(
-        snap or snapshot(),
-        live or state(),
-        dialled,
-        now,
-        transferred_by="u200",
-        rng=random.Random(1),
+    return names_everything(
+        plan_transfer(
+            snap or snapshot(),
+            live or state(),
+            dialled,
+            now,
+            transferred_by="u200",
+            rng=random.Random(1),
+        )
     )
 
 

@@ -20,7 +20,7 @@ from telephony.routing import (
     plan_transfer,
 )
 
-from .builders import MONDAY_10, plan, snapshot, state
+from .builders import MONDAY_10, plan, snapshot, state, with_forwarding
 
 
 def branch(menu: RunIvr, label: str) -> tuple[Step, ...]:
@@ -129,11 +129,15 @@ def test_a_digit_configured_twice_follows_its_first_target() -> None:
     snap = snapshot()
     main = replace(
         snap.ivr_menus[0],
-        options=(IvrOption("1", Target.extension("203")), IvrOption("1", Target.extension("201"))),
+        options=(
+            IvrOption("1", Target.extension("203")),
+            IvrOption("1", Target.extension("201")),
+            IvrOption("2", Target.extension("201")),
+        ),
     )
     menu = plan(replace(snap, ivr_menus=(main,)), "700").steps[0]
     assert isinstance(menu, RunIvr)
-    assert [b.digit for b in menu.branches] == ["1", None, None]
+    assert [b.digit for b in menu.branches] == ["1", "2", None, None]
     ring = branch(menu, "digit 1")[0]
     assert isinstance(ring, RingOne) and ring.endpoint.user_id == "u203"
 
@@ -200,3 +204,49 @@ def test_menu_step_carries_its_settings() -> None:
     assert (menu.timeout_seconds, menu.repeat_count) == (8, 0)
     assert menu.reason == "call to extension 700; run menu 'Hauptmenü'"
     assert branch(menu, "no input")[0].reason.startswith("no input after 1 plays: to operator")
+
+
+def test_no_input_can_lead_to_another_menu_which_is_played() -> None:
+    """Pins a menu's fallback to a second menu: that menu is expanded, not taken for a loop."""
+    second = IvrMenu("m-2", "Zwei", "two", (IvrOption("1", Target.extension("201")),))
+    snap = snapshot()
+    main = replace(snap.ivr_menus[0], on_timeout=Target.ivr("m-2"))
+    menu = plan(replace(snap, ivr_menus=(main, second)), "700").steps[0]
+    assert isinstance(menu, RunIvr)
+    (inner,) = branch(menu, "no input")
+    assert isinstance(inner, RunIvr) and inner.menu_id == "m-2"
+
+
+def test_references_to_an_expanded_menu_name_it() -> None:
+    """Pins the menu a reference leads to (id and name), back up the path or to a menu
+    expanded elsewhere in the plan."""
+    snap = snapshot()
+    main = replace(
+        snap.ivr_menus[0],
+        options=(
+            IvrOption("1", Target.ivr("m-sub")),
+            IvrOption("2", Target.ivr("m-sub")),
+            IvrOption("3", Target.ivr("m-main")),
+        ),
+    )
+    snap = replace(snap, ivr_menus=(main, sub_menus(Target.extension("202"))))
+    top = plan(snap, "700").steps[0]
+    assert isinstance(top, RunIvr)
+    (again,) = branch(top, "digit 2")
+    (back,) = branch(top, "digit 3")
+    assert isinstance(again, GoToMenu) and isinstance(back, GoToMenu)
+    assert (again.menu_id, again.menu_name) == ("m-sub", "Service")
+    assert (back.menu_id, back.menu_name) == ("m-main", "Hauptmenü")
+
+
+def test_a_loop_after_a_key_press_names_only_the_nodes_since_the_key() -> None:
+    """Pins the cycle named in a loop behind a menu digit: the forwarding ring, not the menu
+    before it."""
+    snap = with_forwarding(snapshot(), "u201", always=Target.extension("202"))
+    snap = with_forwarding(snap, "u202", always=Target.extension("201"))
+    main = replace(snap.ivr_menus[0], options=(IvrOption("1", Target.extension("201")),))
+    menu = plan(replace(snap, ivr_menus=(main,)), "700").steps[0]
+    assert isinstance(menu, RunIvr)
+    (end,) = branch(menu, "digit 1")
+    assert isinstance(end, Reject) and end.cause is RejectCause.LOOP
+    assert end.reason.endswith("routing loop: user 201 → user 202 → user 201: call ends")

@@ -65,6 +65,13 @@ def test_forwarding_loop_ends_the_call_with_the_cycle_named() -> None:
     assert "user 202 → user 203 → user 201 → user 202" in step.reason
 
 
+def test_a_loop_entered_from_outside_names_only_the_cycle() -> None:
+    """Pins the cycle in the loop text: the nodes before the loop are not part of it."""
+    snap = with_forwarding(forwarding_ring(), "u203", always=Target.extension("202"))
+    step = rejection(plan(snap, "201"))
+    assert step.reason.endswith("routing loop: user 202 → user 203 → user 202: call ends")
+
+
 def test_busy_forwarding_cycle_is_reported() -> None:
     snap = with_forwarding(snapshot(), "u201", on_busy=Target.extension("202"))
     snap = with_forwarding(snap, "u202", on_busy=Target.extension("201"))

@@ -209,7 +209,7 @@ def test_operator_station_rings_its_entitled_clients_and_notes_the_others() -> N
     note, ring, _end = plan(snap, "0", live=state(online_clients=clients)).steps
     assert isinstance(note, Note) and "softphone of user 200 skipped" in note.reason
     assert isinstance(ring, RingParallel)
-    assert [e.ref for e in ring.endpoints] == ["d200", "uc_client"]
+    assert [(e.ref, e.user_id) for e in ring.endpoints] == [("d200", "u200"), ("uc_client", "u200")]
     only_softphone = state(online_clients=frozenset({("u200", ClientKind.SOFTPHONE)}))
     note, end = plan(snap, "0", live=logged_out(only_softphone, "u200")).steps
     assert isinstance(note, Note)
@@ -252,7 +252,7 @@ def test_day_and_night_decision_leads_the_operator_trace() -> None:
         "call to the operator (0); day service: Monday 10:00 is within the weekly schedule "
         "(08:00-17:00); operator announcement before answering"
     )
-    assert ring.reason.startswith("day service target user 200; ring operator user 200")
+    assert ring.reason == "day service target user 200; ring operator user 200 (Olga Operator)"
 
 
 def test_operator_reached_from_its_own_menu_by_extension_answers_with_announcement_and_menu() -> (

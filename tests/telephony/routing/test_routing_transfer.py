@@ -193,7 +193,7 @@ class _Floating(tzinfo):
 def test_transfers_and_calls_need_a_timezone_aware_time(now: datetime) -> None:
     """Pins the refusal of a naive time (or one whose zone knows no offset)."""
     with pytest.raises(ValueError, match="timezone-aware"):
-        plan_transfer(snapshot(), state(), "201", now)
+        plan_transfer(snapshot(), state(), "112", now)  # a refusal that needs no schedule
     with pytest.raises(ValueError, match="timezone-aware"):
         build_plan(snapshot(), state(), Call(dialled="201"), now)
 

@@ -257,3 +257,9 @@ def test_a_number_that_cannot_be_dialled_is_refused_and_named() -> None:
         step = rejection(plan(snapshot(), dialled))
         assert step.cause is RejectCause.UNKNOWN_NUMBER
         assert step.reason == f"cannot route '{dialled}'"
+
+
+def test_a_user_in_no_pickup_group_gets_no_pickup_remark() -> None:
+    """Pins the pickup remark of the ring step: only for members of a pickup group."""
+    ring = plan(snapshot(), "203").steps[0]
+    assert ring.reason == "call to extension 203; ring user 203 (Clara Czerny)"

@@ -239,3 +239,16 @@ def test_overflow_to_an_external_number_leaves_through_the_groups_site() -> None
     step = last(plan(snap, "610"))
     assert isinstance(step, ForwardExternal)
     assert step.trunk_id == "trunk-ham"
+
+
+def test_longest_idle_trace_says_who_is_next_and_since_when() -> None:
+    """Pins the longest-idle trace: the first member is idle longest, the others follow as
+    next, each with the end of their last call (or none yet)."""
+    t = datetime(2025, 3, 3, 9, 0, tzinfo=BERLIN)
+    live = state(last_call_end={"u201": t, "u202": t - timedelta(hours=2)})
+    first, second, third, *_ = plan(LONGEST_IDLE, "600", live=live).steps
+    assert first.reason.endswith("user 203 is idle longest (no call yet)")
+    assert second.reason.endswith(
+        "user 202 is next longest idle (last call ended 2025-03-03 07:00)"
+    )
+    assert third.reason.endswith("user 201 is next longest idle (last call ended 2025-03-03 09:00)")

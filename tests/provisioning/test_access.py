@@ -1,10 +1,19 @@
-"""The tenancy chokepoint (TEN-2) records platform reads (AUD-1)."""
+"""The tenancy chokepoint (TEN-2): ids in request bodies, and the record of platform reads
+(AUD-1)."""
 
 from __future__ import annotations
 
-from provisioning.access import get_for_user
-from provisioning.models import AuditEvent, Customer
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from provisioning.access import find_reference, get_for_user, resolve_reference
+from provisioning.errors import ApplicationError
+from provisioning.models import AuditEvent, Customer, LedgerKind, LicenseEvent
 from tests.factories import World
+
+UNKNOWN = "Unbekannte ID."
 
 
 def _access_entries(customer: Customer) -> int:
@@ -23,3 +32,39 @@ def test_a_reseller_fetching_its_customer_leaves_no_access_entry(world: World) -
     """Pins the other side: only the platform's reads are recorded."""
     get_for_user(Customer, world.reseller_admin_a, world.customer_a1.pk)
     assert _access_entries(world.customer_a1) == 0
+
+
+def test_a_body_id_finds_only_what_the_account_may_see(world: World) -> None:
+    """Pins ``find_reference`` (TEN-2): an id in a request body finds the caller's own object
+    (named by model or by queryset), never another tenant's; without an account the queryset
+    alone decides."""
+    own, foreign = str(world.customer_a1.pk), str(world.customer_b1.pk)
+    admin = world.reseller_admin_a
+    assert find_reference(Customer, admin, own) == world.customer_a1
+    assert find_reference(Customer.objects.all(), admin, own) == world.customer_a1
+    assert find_reference(Customer, admin, foreign) is None
+    assert find_reference(Customer, None, foreign) == world.customer_b1
+    with pytest.raises(ApplicationError) as refused:
+        resolve_reference(Customer, admin, foreign, field="customer")
+    assert (refused.value.code, refused.value.fields) == ("invalid", {"customer": [UNKNOWN]})
+
+
+def test_a_body_id_that_cannot_be_a_key_finds_nothing(world: World) -> None:
+    """Pins the keys a body id may be: a UUID (object or text) for UUID keys, a number or a
+    string of digits for integer keys; anything else finds nothing and never fails."""
+    event = LicenseEvent.objects.create(
+        customer=world.customer_a1,
+        license_type="klare_stimme",
+        kind=LedgerKind.ASSIGN,
+        effective_at=timezone.now(),
+        holding=uuid.uuid4(),
+        subject_type="user",
+        subject_id=uuid.uuid4(),
+    )
+    for value in (event.pk, str(event.pk)):
+        assert find_reference(LicenseEvent, None, value) == event
+    for value in (None, False, "12a", 1.5, [event.pk], ""):
+        assert find_reference(LicenseEvent, None, value) is None
+    assert find_reference(Customer, None, world.customer_a1.pk) == world.customer_a1
+    for value in (None, True, 7, "not-a-uuid", [str(world.customer_a1.pk)]):
+        assert find_reference(Customer, None, value) is None

@@ -253,3 +253,16 @@ def test_a_plan_of_max_node_visits_is_built_and_one_more_entry_is_too_complex() 
     *_, invalid = top.branches
     assert rejection(invalid.steps).cause is RejectCause.TOO_COMPLEX
     assert len(plan(snap, "800", live=live).endpoints()) == 11
+
+
+def test_the_depth_bound_holds_at_the_operator_and_its_station_too() -> None:
+    """Pins the bound on the operator's nodes: a chain that reaches the operator as its 41st
+    node, or the operator's station as its 41st, ends as too complex right there."""
+    at_operator = with_forwarding(forwarding_chain(40), "x39", always=Target.operator())
+    step = rejection(plan(at_operator, "1000"))
+    assert step.cause is RejectCause.TOO_COMPLEX
+    assert step.reason.endswith("routing too deep or too large at operator: call ends")
+    at_station = with_forwarding(forwarding_chain(39), "x38", always=Target.operator())
+    step = rejection(plan(at_station, "1000"))
+    assert step.cause is RejectCause.TOO_COMPLEX
+    assert step.reason.endswith("routing too deep or too large at user 200: call ends")

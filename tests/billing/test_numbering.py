@@ -165,3 +165,20 @@ def test_issuing_collects_positive_invoices_only_when_payments_are_set_up(
     assert sent == [("collect_payment", str(issued.pk))]
     services.credit_note_create(invoice=issued, acting_user=world.finance, reason="Irrtum")
     assert sent == [("collect_payment", str(issued.pk))]
+
+
+def test_an_invoice_without_anything_to_pay_is_not_collected(
+    world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pins the amount rule of the hand-over to collection (BIL-6): an invoice whose total is
+    zero is issued but nothing is collected, a total of one cent is collected."""
+    sent: list[tuple[str, ...]] = []
+    monkeypatch.setattr(invoice_service, "enqueue", lambda *args: sent.append(args))
+    settings.STIMME_STRIPE_SECRET_KEY = "sk_test_billing"
+    issued = []
+    for draft, price in zip(_platform_drafts(world), (0, 1), strict=True):
+        draft.lines.update(unit_price_cents=price, net_cents=price, quantity=1)
+        Invoice.objects.filter(pk=draft.pk).update(net_cents=price, tax_cents=0, gross_cents=price)
+        issued.append(services.invoice_finalize(invoice=draft, acting_user=world.finance))
+    assert [i.gross_cents for i in issued] == [0, 1]
+    assert sent == [("collect_payment", str(issued[1].pk))]

@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 
-from provisioning.access import find_reference, get_for_user, resolve_reference
+from provisioning.access import (
+    find_reference,
+    get_for_user,
+    require_same_customer,
+    resolve_reference,
+)
 from provisioning.errors import ApplicationError
 from provisioning.models import AuditEvent, Customer, LedgerKind, LicenseEvent
 from tests.factories import World
@@ -47,6 +53,19 @@ def test_a_body_id_finds_only_what_the_account_may_see(world: World) -> None:
     with pytest.raises(ApplicationError) as refused:
         resolve_reference(Customer, admin, foreign, field="customer")
     assert (refused.value.code, refused.value.fields) == ("invalid", {"customer": [UNKNOWN]})
+    assert refused.value.message == f"customer: {UNKNOWN}"
+
+
+def test_an_object_of_another_customer_answers_like_an_unknown_id(world: World) -> None:
+    """Pins ``require_same_customer`` (TEN-2): in a body that writes to one customer, another
+    customer's object is refused as unknown; the customer's own object and no object pass."""
+    own = SimpleNamespace(customer_id=world.customer_a1.pk)
+    other = SimpleNamespace(customer_id=world.customer_a2.pk)
+    require_same_customer(own, world.customer_a1, "site")
+    require_same_customer(None, world.customer_a1, "site")
+    with pytest.raises(ApplicationError) as refused:
+        require_same_customer(other, world.customer_a1, "site")
+    assert refused.value.fields == {"site": [UNKNOWN]}
 
 
 def test_a_body_id_that_cannot_be_a_key_finds_nothing(world: World) -> None:
@@ -63,7 +82,7 @@ def test_a_body_id_that_cannot_be_a_key_finds_nothing(world: World) -> None:
     )
     for value in (event.pk, str(event.pk)):
         assert find_reference(LicenseEvent, None, value) == event
-    for value in (None, False, "12a", 1.5, [event.pk], ""):
+    for value in (None, False, True, "12a", 1.5, [event.pk], ""):
         assert find_reference(LicenseEvent, None, value) is None
     assert find_reference(Customer, None, world.customer_a1.pk) == world.customer_a1
     for value in (None, True, 7, "not-a-uuid", [str(world.customer_a1.pk)]):

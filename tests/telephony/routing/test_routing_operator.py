@@ -156,6 +156,10 @@ def test_ivr_fronts_the_operator_by_day_only() -> None:
     snap = with_operator(snapshot(), ivr_menu_id="m-main")
     day = plan(snap, "0")
     assert kinds(day) == ["run_ivr"]
+    assert day.steps[0].reason.startswith(
+        "call to the operator (0); day service: Monday 10:00 is within the weekly schedule "
+        "(08:00-17:00); the operator menu answers"
+    )
     assert kinds(plan(snap, "0", now=SUNDAY_11)) == ["voicemail"]
 
 

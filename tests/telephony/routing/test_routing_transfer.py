@@ -62,6 +62,7 @@ def test_unanswered_transfer_returns_to_operator() -> None:
     ring, back, *_ = transfer().steps
     assert isinstance(ring, RingOne)
     assert ring.endpoint.user_id == "u201"
+    assert ring.reason.startswith("transfer to extension 201; ring user 201")
     assert ring.seconds == 30
     assert isinstance(back, RingOne)
     assert back.endpoint.user_id == "u200"

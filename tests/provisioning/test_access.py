@@ -7,6 +7,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from django.http import Http404
 from django.utils import timezone
 
 from provisioning.access import (
@@ -87,3 +88,12 @@ def test_a_body_id_that_cannot_be_a_key_finds_nothing(world: World) -> None:
     assert find_reference(Customer, None, world.customer_a1.pk) == world.customer_a1
     for value in (None, True, 7, "not-a-uuid", [str(world.customer_a1.pk)]):
         assert find_reference(Customer, None, value) is None
+
+
+def test_an_object_can_be_fetched_by_another_field_of_its_own_type(world: World) -> None:
+    """Pins the ``field`` of ``get_for_user`` (its public contract; the API looks up by key):
+    the value is read as that field's type, not as the primary key's, and the tenancy holds."""
+    name = world.customer_a1.company_name
+    assert get_for_user(Customer, world.staff, name, field="company_name") == world.customer_a1
+    with pytest.raises(Http404):
+        get_for_user(Customer, world.reseller_admin_b, name, field="company_name")

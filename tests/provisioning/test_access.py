@@ -15,6 +15,7 @@ from provisioning.access import (
     get_for_user,
     require_same_customer,
     resolve_reference,
+    restrict,
 )
 from provisioning.errors import ApplicationError
 from provisioning.models import AuditEvent, Customer, LedgerKind, LicenseEvent
@@ -97,3 +98,13 @@ def test_an_object_can_be_fetched_by_another_field_of_its_own_type(world: World)
     assert get_for_user(Customer, world.staff, name, field="company_name") == world.customer_a1
     with pytest.raises(Http404):
         get_for_user(Customer, world.reseller_admin_b, name, field="company_name")
+
+
+def test_a_deactivated_account_sees_nothing(world: World) -> None:
+    """Pins the chokepoint for deactivated accounts (TEN-2): still signed in, but every
+    queryset is empty and every fetch answers 404."""
+    admin = world.reseller_admin_a
+    admin.is_active = False
+    assert not restrict(Customer.objects.all(), admin).exists()
+    with pytest.raises(Http404):
+        get_for_user(Customer, admin, world.customer_a1.pk)

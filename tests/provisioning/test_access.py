@@ -18,7 +18,7 @@ from provisioning.access import (
     restrict,
 )
 from provisioning.errors import ApplicationError
-from provisioning.models import AuditEvent, Customer, LedgerKind, LicenseEvent
+from provisioning.models import Account, AuditEvent, Customer, LedgerKind, LicenseEvent
 from tests.factories import World
 
 UNKNOWN = "Unbekannte ID."
@@ -108,3 +108,10 @@ def test_a_deactivated_account_sees_nothing(world: World) -> None:
     assert not restrict(Customer.objects.all(), admin).exists()
     with pytest.raises(Http404):
         get_for_user(Customer, admin, world.customer_a1.pk)
+
+
+def test_a_model_without_a_tenant_path_is_refused_by_name(world: World) -> None:
+    """Pins the chokepoint's refusal of a model that declares no tenant path (TEN-2): a
+    programming error, named, never an unfiltered queryset."""
+    with pytest.raises(TypeError, match=r"^Account declares no tenant path$"):
+        restrict(Account.objects.all(), world.staff)

@@ -9,9 +9,10 @@ mutants total / killed / survived / timeout and every survivor with its diff lin
 
 Each module runs in its own copy of the project (a temporary folder, ``mutants/`` inside it),
 so a module is judged by its own tests only and the working tree is never touched. The run
-uses SQLite in memory without migrations (mutmut runs tests in parallel children; the
-migrations' only extras are PostgreSQL triggers), where row locks are no-ops: faults in
-``select_for_update()`` are pinned by the PostgreSQL tests instead (tests/billing/test_numbering.py).
+uses SQLite without migrations (the migrations' only extras are PostgreSQL triggers), where row
+locks are no-ops: faults in ``select_for_update()`` are pinned by the PostgreSQL tests instead
+(tests/billing/test_numbering.py). mutmut runs the tests in parallel forked children: the copy
+has its own var folder, and each child its own test database file in it (``TEST_DATABASE_PER_PROCESS``).
 """
 
 from __future__ import annotations
@@ -112,6 +113,29 @@ def copy_project(target: Path) -> None:
         shutil.copy2(source, dest)
 
 
+TEST_DATABASE_PER_PROCESS = """
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    \"\"\"Mutation run only: one test database file per process, so that parallel mutmut
+    children never share (and delete) one another's SQLite file.\"\"\"
+    import os
+    import re
+
+    from django.conf import settings
+
+    for db in settings.DATABASES.values():
+        name = db.get("TEST", {}).get("NAME")
+        if name and name != ":memory:":
+            db["TEST"]["NAME"] = re.sub(r"_pid\\d+$", "", str(name)) + f"_pid{os.getpid()}"
+"""
+
+
+def add_test_database_per_process(project: Path) -> None:
+    conftest = project / "tests" / "conftest.py"
+    conftest.write_text(conftest.read_text() + TEST_DATABASE_PER_PROCESS)
+
+
 def toml_list(values: tuple[str, ...] | list[str]) -> str:
     return "[" + ", ".join(json.dumps(v) for v in values) + "]"
 
@@ -179,10 +203,12 @@ def run_module(module: Module, max_children: int, keep: bool) -> dict[str, objec
     try:
         copy_project(folder)
         write_config(folder, module)
+        add_test_database_per_process(folder)
         if module.functions:
             restrict_to_functions(folder / module.path, module.functions)
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CI")}
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["STIMME_VAR_DIR"] = str(folder / "var")
         log = folder / "mutmut.log"
         with log.open("w") as out:
             result = subprocess.run(

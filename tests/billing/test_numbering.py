@@ -138,3 +138,47 @@ def test_an_invalid_e_invoice_is_refused_with_its_first_finding(
     assert exc.value.message == "The e-invoice fails BR-CO-15: Total wrong"
     draft.refresh_from_db()
     assert draft.number is None and draft.state == InvoiceState.DRAFT
+
+
+def test_the_due_date_follows_the_issuers_payment_terms(world: World) -> None:
+    """Pins the due date of an issued invoice (BIL-5): the issue date plus the issuer's
+    payment terms as set in its invoicing data."""
+    services.issuer_profile_set(acting_user=None, reseller=None, data={"payment_terms_days": 21})
+    issued = services.invoice_finalize(invoice=_platform_drafts(world)[0], acting_user=None)
+    assert issued.issued_on == invoice_service.today()
+    assert issued.due_on == issued.issued_on + dt.timedelta(days=21)  # type: ignore[operator]
+
+
+def test_issuing_collects_positive_invoices_only_when_payments_are_set_up(
+    world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pins the hand-over to payment collection on issue (BIL-6): with Stripe set up an issued
+    invoice is collected (one task, its id); a credit note is not, and without Stripe nothing
+    is collected."""
+    sent: list[tuple[str, ...]] = []
+    monkeypatch.setattr(invoice_service, "enqueue", lambda *args: sent.append(args))
+    first, second = _platform_drafts(world)
+    services.invoice_finalize(invoice=first, acting_user=world.finance)
+    assert sent == []
+    settings.STIMME_STRIPE_SECRET_KEY = "sk_test_billing"
+    issued = services.invoice_finalize(invoice=second, acting_user=world.finance)
+    assert sent == [("collect_payment", str(issued.pk))]
+    services.credit_note_create(invoice=issued, acting_user=world.finance, reason="Irrtum")
+    assert sent == [("collect_payment", str(issued.pk))]
+
+
+def test_an_invoice_without_anything_to_pay_is_not_collected(
+    world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pins the amount rule of the hand-over to collection (BIL-6): an invoice whose total is
+    zero is issued but nothing is collected, a total of one cent is collected."""
+    sent: list[tuple[str, ...]] = []
+    monkeypatch.setattr(invoice_service, "enqueue", lambda *args: sent.append(args))
+    settings.STIMME_STRIPE_SECRET_KEY = "sk_test_billing"
+    issued = []
+    for draft, price in zip(_platform_drafts(world), (0, 1), strict=True):
+        draft.lines.update(unit_price_cents=price, net_cents=price, quantity=1)
+        Invoice.objects.filter(pk=draft.pk).update(net_cents=price, tax_cents=0, gross_cents=price)
+        issued.append(services.invoice_finalize(invoice=draft, acting_user=world.finance))
+    assert [i.gross_cents for i in issued] == [0, 1]
+    assert sent == [("collect_payment", str(issued[1].pk))]

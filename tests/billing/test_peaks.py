@@ -168,3 +168,15 @@ def test_peaks_for_chosen_customers_only(world: World) -> None:
         (world.customer_b1.pk, "klare_stimme"): 1,
     }
     assert peak_quantities(OCT, customer_ids=[]) == {}
+
+
+def test_peak_sweep_skips_zero_length_and_out_of_month_holdings_but_not_the_rest() -> None:
+    """Pins the plain-data rule at its edges: a zero-length holding is skipped without ending
+    the sweep, and a holding beginning at the month's end (or later) never counts, even while
+    another one is still open."""
+    start, end = month_bounds(OCT)
+    day = berlin(2026, 10, 5)
+    assert peak([(day, day), (day, berlin(2026, 10, 6))], start, end) == 1
+    open_all_month = (berlin(2026, 9, 1), None)
+    assert peak([open_all_month, (end, None)], start, end) == 1
+    assert peak([open_all_month, (end + dt.timedelta(hours=1), None)], start, end) == 1

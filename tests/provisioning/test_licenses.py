@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -298,3 +299,27 @@ def test_license_api_shows_current_holdings_and_ledger_filters_by_time(
     future = (timezone.now() + dt.timedelta(hours=1)).isoformat()
     assert client.get("/api/v1/license-events/", {"since": future}).json()["count"] == 0
     assert unique_base_number().startswith("+4930")
+
+
+def test_demo_warnings_are_due_exactly_seven_and_one_days_before_expiry(world: World) -> None:
+    """Pins the warning edges (LIC-2): at exactly 7 days and exactly 1 day left the warning is
+    due."""
+    customer, _ = _demo_customer(world)
+    expires = customer.demo_expires_at  # type: ignore[attr-defined]
+    pk = str(customer.pk)  # type: ignore[attr-defined]
+    check = services.demo_license_check
+    assert check(customer_id=pk, now=expires - dt.timedelta(days=7)) == "warned-7"
+    assert check(customer_id=pk, now=expires - dt.timedelta(days=1)) == "warned-1"
+
+
+def test_demo_check_leaves_customers_without_a_running_demo_alone(world: World) -> None:
+    """Pins who the daily check acts on (LIC-2): an unknown customer, and a paid customer even
+    with a demo expiry left in its row, are never warned or suspended."""
+    assert services.demo_license_check(customer_id=str(uuid.uuid4())) == "nothing"
+    paid = world.customer_a2
+    paid.base_license = "grundlizenz"
+    paid.demo_expires_at = timezone.now() - dt.timedelta(days=1)
+    paid.save()
+    assert services.demo_license_check(customer_id=str(paid.pk)) == "nothing"
+    paid.refresh_from_db()
+    assert paid.state != "suspended"

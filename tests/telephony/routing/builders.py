@@ -31,6 +31,7 @@ from telephony.routing import (
     Target,
     User,
     build_plan,
+    describe_step,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -197,7 +198,16 @@ def plan(
         caller_number=None if caller_user_id else caller_number,
         presented_number=presented_number,
     )
-    return build_plan(snap, live or state(), call, now, random.Random(seed))
+    return names_everything(build_plan(snap, live or state(), call, now, random.Random(seed)))
+
+
+def names_everything(result: RoutingPlan) -> RoutingPlan:
+    """Every plan the routing tests build is checked: the call trace names every user, site,
+    group, menu, number and time it speaks of (no "None" where a name belongs)."""
+    for step in result.walk():
+        for text in (step.reason, describe_step(step)):
+            assert "None" not in text, f"{step.step_type}: {text}"
+    return result
 
 
 def kinds(steps: tuple[Step, ...] | RoutingPlan) -> list[str]:

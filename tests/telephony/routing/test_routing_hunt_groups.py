@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from telephony.routing import (
+    ForwardExternal,
+    HuntGroup,
     HuntStrategy,
     Note,
     RejectCause,
@@ -183,3 +185,70 @@ def test_overflow_to_operator_after_timeout() -> None:
     assert rejection(result).cause is RejectCause.NOT_ANSWERED
     assert "operator user 200" in step.reason
     assert [e.user_id for e in result.endpoints()][-1] == "u200"
+
+
+def test_a_duplicate_or_unknown_member_does_not_stop_the_hunt() -> None:
+    """Pins the member list: a member named twice rings once, an unknown member is noted,
+    and both leave the members after them in the hunt."""
+    snap = with_group(snapshot(), "g-sales", member_ids=("u201", "u201", "ghost", "u202"))
+    note, ring, *_ = plan(snap, "600").steps
+    assert isinstance(note, Note)
+    assert note.reason.endswith("skipped unknown user ghost")
+    assert ring_users(ring) == ["u201", "u202"]
+
+
+def test_longest_idle_rings_never_called_members_in_member_order() -> None:
+    """Pins the order among members who had no call yet: the group's member order."""
+    snap = with_group(LONGEST_IDLE, "g-sales", member_ids=("u203", "u201", "u202"))
+    steps = plan(snap, "600").steps
+    assert [ring_users(s)[0] for s in steps[:3]] == ["u203", "u201", "u202"]
+
+
+def test_longest_idle_rings_the_last_member_for_the_one_second_left() -> None:
+    """Pins the hunt's end: a member still rings when only one second of the group timeout
+    is left."""
+    snap = with_group(LONGEST_IDLE, "g-sales", ring_seconds=21, member_ring_seconds=10)
+    rings = [s for s in plan(snap, "600").steps if isinstance(s, RingOne | RingParallel)]
+    assert [r.seconds for r in rings] == [10, 10, 1]
+
+
+def test_skipped_members_are_noted_before_the_hunt_in_every_strategy() -> None:
+    """Pins the note of skipped members ahead of the ringing, for longest idle and round
+    robin as for parallel groups."""
+    live = state(busy_users=frozenset({"u203"}))
+    for strategy in HuntStrategy:
+        snap = with_group(snapshot(), "g-sales", strategy=strategy)
+        note, ring, *_ = plan(snap, "600", live=live).steps
+        assert isinstance(note, Note) and "skipped user 203 (busy)" in note.reason, strategy
+        assert isinstance(ring, RingOne | RingParallel), strategy
+
+
+def test_overflow_to_an_external_number_leaves_through_the_groups_site() -> None:
+    """Pins the trunk of a group's external overflow: the group's site (Hamburg)."""
+    support = HuntGroup(
+        "g-support",
+        "Support",
+        "ham",
+        HuntStrategy.PARALLEL,
+        ("u301",),
+        "610",
+        overflow=Target.external("+4940999888"),
+    )
+    snap = snapshot()
+    snap = replace(snap, hunt_groups=(*snap.hunt_groups, support))
+    step = last(plan(snap, "610"))
+    assert isinstance(step, ForwardExternal)
+    assert step.trunk_id == "trunk-ham"
+
+
+def test_longest_idle_trace_says_who_is_next_and_since_when() -> None:
+    """Pins the longest-idle trace: the first member is idle longest, the others follow as
+    next, each with the end of their last call (or none yet)."""
+    t = datetime(2025, 3, 3, 9, 0, tzinfo=BERLIN)
+    live = state(last_call_end={"u201": t, "u202": t - timedelta(hours=2)})
+    first, second, third, *_ = plan(LONGEST_IDLE, "600", live=live).steps
+    assert first.reason.endswith("user 203 is idle longest (no call yet)")
+    assert second.reason.endswith(
+        "user 202 is next longest idle (last call ended 2025-03-03 07:00)"
+    )
+    assert third.reason.endswith("user 201 is next longest idle (last call ended 2025-03-03 09:00)")

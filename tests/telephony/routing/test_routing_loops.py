@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from telephony.routing import (
+    MAX_DEPTH,
+    MAX_NODE_VISITS,
     HuntGroup,
     HuntStrategy,
     IvrMenu,
     IvrOption,
+    Reject,
     RejectCause,
     RoutingSnapshot,
+    RunIvr,
     Severity,
     Target,
     find_loops,
@@ -59,6 +63,13 @@ def test_forwarding_loop_ends_the_call_with_the_cycle_named() -> None:
     step = rejection(plan(forwarding_ring(), "202"))
     assert step.cause is RejectCause.LOOP
     assert "user 202 → user 203 → user 201 → user 202" in step.reason
+
+
+def test_a_loop_entered_from_outside_names_only_the_cycle() -> None:
+    """Pins the cycle in the loop text: the nodes before the loop are not part of it."""
+    snap = with_forwarding(forwarding_ring(), "u203", always=Target.extension("202"))
+    step = rejection(plan(snap, "201"))
+    assert step.reason.endswith("routing loop: user 202 → user 203 → user 202: call ends")
 
 
 def test_busy_forwarding_cycle_is_reported() -> None:
@@ -183,3 +194,75 @@ def test_engine_handles_deep_chains_without_recursion_errors() -> None:
     snap = replace(snap, users=tuple(users))
     result = plan(snap, "1000")
     assert rejection(result).cause is RejectCause.TOO_COMPLEX
+
+
+def forwarding_chain(length: int, first_extension: int = 1000) -> RoutingSnapshot:
+    """``length`` users forwarding all calls one to the next; the last one has a desk phone
+    and no forwarding."""
+    snap = snapshot()
+    base = snap.users[1]
+    chain = [
+        replace(
+            base,
+            id=f"x{i}",
+            extension=str(first_extension + i),
+            forwarding=replace(
+                base.forwarding,
+                always=Target.extension(str(first_extension + i + 1)) if i < length - 1 else None,
+            ),
+        )
+        for i in range(length)
+    ]
+    return replace(snap, users=(*snap.users, *chain))
+
+
+def test_a_path_of_forty_nodes_is_planned_and_one_more_is_too_complex() -> None:
+    """Pins the depth bound (MAX_DEPTH, 40): forty nodes on one path are routed, the next
+    one ends the call as too complex, naming it."""
+    assert MAX_DEPTH == 40
+    live = state(hotdesk_logins=frozenset({("x39", "d201"), ("x40", "d201")}))
+    result = plan(forwarding_chain(40), "1000", live=live)
+    assert [e.user_id for e in result.endpoints()] == ["x39"]
+    step = rejection(plan(forwarding_chain(41), "1000", live=live))
+    assert step.cause is RejectCause.TOO_COMPLEX
+    assert step.reason.endswith("routing too deep or too large at user 1040: call ends")
+
+
+def test_a_plan_of_max_node_visits_is_built_and_one_more_entry_is_too_complex() -> None:
+    """Pins the size bound: a plan with MAX_NODE_VISITS (400) node entries is complete, one more
+    entry ends that branch as too complex (menus reset the depth at each key press, so only
+    the size bound applies)."""
+    # One menu entry, ten digits through a chain of 39 users (390 entries), then the no-input
+    # branch entering the chain at its 31st user (9 entries): 400 in all.
+    assert MAX_NODE_VISITS == 1 + 10 * 39 + 9
+    chain = forwarding_chain(39)
+    live = state(hotdesk_logins=frozenset({("x38", "d201")}))
+    digits = tuple(IvrOption(str(d), Target.extension("1000")) for d in range(10))
+    menu = IvrMenu(
+        "m-big", "Groß", "big", digits, extension="800", on_timeout=Target.extension("1030")
+    )
+    snap = replace(chain, ivr_menus=(menu,))
+    result = plan(snap, "800", live=live)
+    assert not any(
+        isinstance(s, Reject) and s.cause is RejectCause.TOO_COMPLEX for s in result.walk()
+    )
+    assert len(result.endpoints()) == 11
+    snap = replace(chain, ivr_menus=(replace(menu, on_invalid=Target.extension("1038")),))
+    top = plan(snap, "800", live=live).steps[0]
+    assert isinstance(top, RunIvr)
+    *_, invalid = top.branches
+    assert rejection(invalid.steps).cause is RejectCause.TOO_COMPLEX
+    assert len(plan(snap, "800", live=live).endpoints()) == 11
+
+
+def test_the_depth_bound_holds_at_the_operator_and_its_station_too() -> None:
+    """Pins the bound on the operator's nodes: a chain that reaches the operator as its 41st
+    node, or the operator's station as its 41st, ends as too complex right there."""
+    at_operator = with_forwarding(forwarding_chain(40), "x39", always=Target.operator())
+    step = rejection(plan(at_operator, "1000"))
+    assert step.cause is RejectCause.TOO_COMPLEX
+    assert step.reason.endswith("routing too deep or too large at operator: call ends")
+    at_station = with_forwarding(forwarding_chain(39), "x38", always=Target.operator())
+    step = rejection(plan(at_station, "1000"))
+    assert step.cause is RejectCause.TOO_COMPLEX
+    assert step.reason.endswith("routing too deep or too large at user 200: call ends")

@@ -7,12 +7,17 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from telephony.routing import (
+    ClientKind,
     DayNightMode,
+    Note,
+    Package,
     PlayAnnouncement,
     RejectCause,
     RingOne,
+    RingParallel,
     RunIvr,
     ScheduleEntry,
+    Step,
     Target,
     Voicemail,
     service_at,
@@ -32,6 +37,7 @@ from .builders import (
     state,
     with_forwarding,
     with_operator,
+    with_user,
 )
 
 
@@ -150,6 +156,10 @@ def test_ivr_fronts_the_operator_by_day_only() -> None:
     snap = with_operator(snapshot(), ivr_menu_id="m-main")
     day = plan(snap, "0")
     assert kinds(day) == ["run_ivr"]
+    assert day.steps[0].reason.startswith(
+        "call to the operator (0); day service: Monday 10:00 is within the weekly schedule "
+        "(08:00-17:00); the operator menu answers"
+    )
     assert kinds(plan(snap, "0", now=SUNDAY_11)) == ["voicemail"]
 
 
@@ -173,3 +183,100 @@ def test_operator_hunt_group_as_day_target() -> None:
     snap = with_operator(snapshot(), day_target=Target.hunt_group("g-sales"))
     result = plan(snap, "0")
     assert {e.user_id for e in result.endpoints()} == {"u201", "u202", "u203"}
+
+
+def test_busy_operator_station_ends_busy_without_ringing() -> None:
+    """Pins the busy operator station: the call ends busy, no other route is tried."""
+    result = plan(snapshot(), "0", live=state(busy_users=frozenset({"u200"})))
+    (end,) = result.steps
+    assert rejection(result).cause is RejectCause.BUSY
+    assert end.reason.endswith("operator user 200 is busy")
+
+
+def test_operator_station_rings_for_the_operator_ring_time_then_ends_unanswered() -> None:
+    """Pins the operator station's ring time (the operator's, not the user's no-answer time)
+    and the end of the call when nobody answers."""
+    snap = with_operator(snapshot(), ring_seconds=25)
+    snap = with_forwarding(snap, "u200", no_answer_seconds=10)
+    ring, end = plan(snap, "0").steps
+    assert isinstance(ring, RingOne)
+    assert ring.seconds == 25
+    assert rejection((ring, end)).cause is RejectCause.NOT_ANSWERED
+    assert end.reason == "operator user 200 did not answer within 25 s: call ends"
+
+
+def test_operator_station_rings_its_entitled_clients_and_notes_the_others() -> None:
+    """Pins the clients of the operator station: those the package includes ring with the
+    desk phone, the others are skipped with a note (also when no device is logged in)."""
+    clients = frozenset({("u200", ClientKind.UC_CLIENT), ("u200", ClientKind.SOFTPHONE)})
+    snap = with_user(snapshot(), "u200", package=Package.KLINGENDE)
+    note, ring, _end = plan(snap, "0", live=state(online_clients=clients)).steps
+    assert isinstance(note, Note) and "softphone of user 200 skipped" in note.reason
+    assert isinstance(ring, RingParallel)
+    assert [(e.ref, e.user_id) for e in ring.endpoints] == [("d200", "u200"), ("uc_client", "u200")]
+    only_softphone = state(online_clients=frozenset({("u200", ClientKind.SOFTPHONE)}))
+    note, end = plan(snap, "0", live=logged_out(only_softphone, "u200")).steps
+    assert isinstance(note, Note)
+    assert rejection((note, end)).cause is RejectCause.UNAVAILABLE
+
+
+def test_missing_operator_user_is_an_unknown_number() -> None:
+    """Pins a day target naming a user that no longer exists."""
+    snap = with_operator(snapshot(), day_target=Target.user("u-gone"))
+    step = rejection(plan(snap, "0"))
+    assert step.cause is RejectCause.UNKNOWN_NUMBER
+    assert step.reason.endswith("operator user u-gone does not exist")
+
+
+def test_day_without_day_target_is_unavailable_and_says_so() -> None:
+    """Pins the missing target of the current service, by day as by night."""
+    snap = with_operator(snapshot(), day_target=None, night_target=None)
+    day = rejection(plan(snap, "0"))
+    night = rejection(plan(snap, "0", now=SUNDAY_11))
+    assert (day.cause, night.cause) == (RejectCause.UNAVAILABLE, RejectCause.UNAVAILABLE)
+    assert day.reason.endswith("day service has no target set: call ends")
+    assert night.reason.endswith("night service has no target set: call ends")
+
+
+def test_night_without_night_announcement_plays_the_day_announcement() -> None:
+    """Pins the announcement choice: the night announcement replaces the general one only
+    at night and only when it is set."""
+    snap = with_operator(snapshot(), announcement="welcome")
+    night = plan(snap, "0", now=SUNDAY_11).steps[0]
+    assert isinstance(night, PlayAnnouncement) and night.announcement == "welcome"
+    snap = with_operator(snapshot(), night_announcement="closed")
+    assert kinds(plan(snap, "0")) == ["ring_one", "reject"]
+
+
+def test_day_and_night_decision_leads_the_operator_trace() -> None:
+    """Pins the first reason of an operator call: how it was reached, then the service."""
+    snap = with_operator(snapshot(), announcement="welcome")
+    first, ring, _end = plan(snap, "0").steps
+    assert first.reason == (
+        "call to the operator (0); day service: Monday 10:00 is within the weekly schedule "
+        "(08:00-17:00); operator announcement before answering"
+    )
+    assert ring.reason == "day service target user 200; ring operator user 200 (Olga Operator)"
+
+
+def test_operator_reached_from_its_own_menu_by_extension_answers_with_announcement_and_menu() -> (
+    None
+):
+    """Pins the operator reached through a menu called by its extension: the operator's
+    announcement and menu are played (the menu is expanded again on the operator path, not
+    referenced back), and the 0 of that menu rings the day target without a second
+    announcement."""
+    snap = with_operator(snapshot(), ivr_menu_id="m-main", announcement="welcome")
+    menu = plan(snap, "700").steps[0]
+    assert isinstance(menu, RunIvr)
+    announcement, operator_menu = branch(menu, "digit 0")
+    assert isinstance(announcement, PlayAnnouncement)
+    assert isinstance(operator_menu, RunIvr) and operator_menu.menu_id == "m-main"
+    for label in ("digit 0", "no input", "invalid input"):
+        ring, end = branch(operator_menu, label)
+        assert isinstance(ring, RingOne) and ring.endpoint.user_id == "u200"
+        assert rejection((ring, end)).cause is RejectCause.NOT_ANSWERED
+
+
+def branch(menu: RunIvr, label: str) -> tuple[Step, ...]:
+    return next(b.steps for b in menu.branches if b.label() == label)

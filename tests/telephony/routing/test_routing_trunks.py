@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from telephony.routing import RejectCause, RoutingPlan, SendViaTrunk
 
-from .builders import BERLIN_SITE, HAMBURG_SITE, plan, rejection, snapshot, state
+from .builders import (
+    BERLIN_SITE,
+    HAMBURG_SITE,
+    logged_out,
+    plan,
+    rejection,
+    snapshot,
+    state,
+    with_user,
+)
 
 
 def only_trunk_step(result: RoutingPlan) -> SendViaTrunk:
@@ -74,3 +85,67 @@ def test_internal_call_to_own_public_number_is_routed_internally() -> None:
 
 def test_external_caller_to_foreign_number_is_rejected() -> None:
     assert rejection(plan(snapshot(), "+4989555123")).cause is RejectCause.UNKNOWN_NUMBER
+
+
+def test_emergency_call_from_the_own_desk_names_no_exception() -> None:
+    """Pins the plain emergency trace: the caller's own desk phone (another user's hot-desk
+    login elsewhere does not count) and no presented number add no remark; the site's public
+    number of the caller is presented."""
+    step = only_trunk_step(plan(snapshot(), "112", caller_user_id="u201"))
+    assert step.reason == (
+        "emergency call 112 from user 201 leaves through trunk trunk-ber of the assigned site "
+        "'Berlin' with its emergency address"
+    )
+    assert (step.site_id, step.presented_number) == ("ber", "+49301234201")
+
+
+def test_emergency_call_of_a_user_with_an_unknown_site_uses_the_main_site() -> None:
+    """Pins the fallback for a caller whose assigned site is gone: the main site's trunk and
+    emergency address, saying so."""
+    snap = with_user(snapshot(), "u301", site_id="gone")
+    live = logged_out(state(), "u301")
+    step = only_trunk_step(plan(snap, "112", caller_user_id="u301", live=live))
+    assert (step.trunk_id, step.site_id) == (BERLIN_SITE.trunk_id, "ber")
+    assert step.emergency_address == BERLIN_SITE.emergency_address
+    assert step.reason.endswith("(assigned site gone is unknown, using the main site)")
+
+
+def test_emergency_call_without_any_site_fails_unavailable() -> None:
+    """Pins the customer without sites: the emergency call cannot leave and says why."""
+    snap = snapshot()
+    snap = replace(snap, customer=replace(snap.customer, sites=()))
+    step = rejection(plan(snap, "110", caller_user_id="u201"))
+    assert step.cause is RejectCause.UNAVAILABLE
+    assert step.reason == "no site with a trunk: emergency call fails"
+
+
+def test_emergency_notes_are_joined_in_order() -> None:
+    """Pins the emergency trace with several remarks: unknown site, hot desk, presented
+    number."""
+    snap = with_user(snapshot(), "u201", site_id="gone")
+    live = state(hotdesk_logins=frozenset({("u201", "d-ham-desk")}))
+    step = only_trunk_step(
+        plan(snap, "112", caller_user_id="u201", live=live, presented_number="+493012340")
+    )
+    assert step.reason.endswith(
+        "(assigned site gone is unknown, using the main site; hot-desk location does not "
+        "change the trunk; presented number does not change the trunk)"
+    )
+
+
+def test_outbound_call_of_a_user_with_an_unknown_site_is_unavailable() -> None:
+    """Pins the outbound call of a user whose site is gone: no trunk is guessed."""
+    snap = with_user(snapshot(), "u301", site_id="gone")
+    step = rejection(plan(snap, "+4989555123", caller_user_id="u301"))
+    assert step.cause is RejectCause.UNAVAILABLE
+    assert step.reason == "assigned site gone of user 301 is unknown"
+
+
+def test_outbound_call_presents_the_chosen_number_and_says_which_trunk() -> None:
+    """Pins the presented number of an outbound call and its trace text."""
+    result = plan(snapshot(), "+4989555123", caller_user_id="u201", presented_number="+4930123")
+    step = only_trunk_step(result)
+    assert (step.presented_number, step.site_id) == ("+4930123", "ber")
+    assert step.reason == (
+        "public call from user 201 leaves through trunk trunk-ber of the assigned site 'Berlin'"
+    )

@@ -206,3 +206,60 @@ def test_external_call_to_unassigned_public_extension_goes_to_operator() -> None
 def test_unknown_internal_caller_is_rejected() -> None:
     result = plan(snapshot(), "201", caller_user_id="nobody")
     assert rejection(result).cause is RejectCause.UNKNOWN_NUMBER
+
+
+def test_every_external_forwarding_leaves_through_the_users_own_site() -> None:
+    """Pins the trunk of external forwarding when busy, unanswered or logged out: the
+    forwarding user's site (Hamburg), not the main site."""
+    number = Target.external("+4940999888")
+    busy = with_forwarding(snapshot(), "u301", on_busy=number)
+    unanswered = with_forwarding(snapshot(), "u301", on_no_answer=number)
+    for snap, live in (
+        (busy, state(busy_users=frozenset({"u301"}))),
+        (unanswered, state()),
+        (unanswered, logged_out(state(), "u301")),
+    ):
+        step = last(plan(snap, "301", live=live))
+        assert isinstance(step, ForwardExternal)
+        assert step.trunk_id == "trunk-ham"
+
+
+def test_external_forwarding_of_a_user_with_an_unknown_site_uses_the_main_site() -> None:
+    """Pins the trunk fallback: a site that no longer exists routes via the main site."""
+    snap = with_forwarding(snapshot(), "u301", always=Target.external("+4940999888"))
+    step = last(plan(with_user(snap, "u301", site_id="gone"), "301"))
+    assert isinstance(step, ForwardExternal)
+    assert step.trunk_id == "trunk-ber"
+
+
+def test_external_forwarding_without_any_site_is_unavailable() -> None:
+    """Pins the customer without sites: an external forward has no trunk and ends the call."""
+    snap = with_forwarding(snapshot(), "u201", always=Target.external("089 999888"))
+    snap = replace(snap, customer=replace(snap.customer, sites=()))
+    step = rejection(plan(snap, "201"))
+    assert step.cause is RejectCause.UNAVAILABLE
+    assert step.reason.endswith("no trunk to forward to +4989999888")
+
+
+def test_only_outside_callers_via_a_public_number_reach_the_operator_when_unassigned() -> None:
+    """Pins who reaches the operator through an unassigned number: an outside caller dialling
+    the public number does; an outside caller naming a bare extension and a user dialling the
+    public number are refused."""
+    assert rejection(plan(snapshot(), "555")).cause is RejectCause.UNKNOWN_NUMBER
+    internal = plan(snapshot(), HAMBURG_BASE + "555", caller_user_id="u201")
+    assert rejection(internal).cause is RejectCause.UNKNOWN_NUMBER
+    assert internal.endpoints() == []
+
+
+def test_a_number_that_cannot_be_dialled_is_refused_and_named() -> None:
+    """Pins dialled strings that are neither numbers nor extensions."""
+    for dialled in ("abc", "+12"):
+        step = rejection(plan(snapshot(), dialled))
+        assert step.cause is RejectCause.UNKNOWN_NUMBER
+        assert step.reason == f"cannot route '{dialled}'"
+
+
+def test_a_user_in_no_pickup_group_gets_no_pickup_remark() -> None:
+    """Pins the pickup remark of the ring step: only for members of a pickup group."""
+    ring = plan(snapshot(), "203").steps[0]
+    assert ring.reason == "call to extension 203; ring user 203 (Clara Czerny)"

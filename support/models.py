@@ -516,6 +516,7 @@ class TicketMail(models.Model):
     subject = models.CharField(_("Betreff"), max_length=300)
     body = models.TextField(_("Text"))
     headers = models.JSONField(_("Kopfzeilen"), default=dict, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     state = models.CharField(
         _("Zustand"), max_length=8, choices=MailState.choices, default=MailState.PENDING
     )

@@ -1,9 +1,12 @@
 """The support mails (SUP-1, SUP-4, SUP-5): what they say and to whom, written as outbox rows
 in the transaction of their cause and sent after the commit (``support.mail``).
 
-Every subject carries the ticket number (``[#T-100001] …``) and every mail refers to the
-ticket's thread (``References``), so replies can be matched to the ticket later. A mail to a
-customer speaks for its reseller and never names platform staff (TEN-3).
+Every subject carries the ticket number (``[#T-100001] …``). The ticket's first mail (the
+receipt) has the ticket's thread id as its Message-ID; every later mail has a Message-ID of its
+own, stable per cause and recipient, and refers to the first (``In-Reply-To``, ``References``);
+replies go to the support mailbox (``Reply-To``, ``SUPPORT_MAILBOX_ADDRESS``), where
+``support.inbound`` matches them to their ticket. A mail to a customer speaks for its reseller
+and never names platform staff (TEN-3).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ class Mail:
     recipient: str
     subject: str
     body: str
+    #: the ticket's first mail: its Message-ID is the thread id the others refer to
+    first: bool = False
 
 
 def _when(moment: dt.datetime | None) -> str:
@@ -40,8 +45,22 @@ def _mail_domain() -> str:
 
 
 def thread_id(ticket: Ticket) -> str:
-    """The Message-ID every mail about ``ticket`` refers to."""
+    """The Message-ID of the ticket's first mail, which every later mail refers to."""
     return f"<ticket-{ticket.number}@{_mail_domain()}>"
+
+
+def headers(ticket: Ticket, mail: Mail) -> dict[str, str]:
+    """Threading headers of one mail: its own Message-ID, the first mail's as the thread, and
+    the support mailbox as the address for replies (when configured)."""
+    thread = thread_id(ticket)
+    out = (
+        {"Message-ID": thread}
+        if mail.first
+        else {"Message-ID": message_id(mail.key), "In-Reply-To": thread, "References": thread}
+    )
+    if settings.SUPPORT_MAILBOX_ADDRESS:
+        out["Reply-To"] = settings.SUPPORT_MAILBOX_ADDRESS
+    return out
 
 
 def message_id(key: str) -> str:
@@ -96,8 +115,10 @@ def _to(addresses: Iterable[str | None]) -> list[str]:
     return sorted({address.strip().lower() for address in addresses if address and address.strip()})
 
 
-def _mails(key: str, recipients: Iterable[str | None], subject_: str, body: str) -> list[Mail]:
-    return [Mail(f"{key}:{to}", to, subject_, body) for to in _to(recipients)]
+def _mails(
+    key: str, recipients: Iterable[str | None], subject_: str, body: str, *, first: bool = False
+) -> list[Mail]:
+    return [Mail(f"{key}:{to}", to, subject_, body, first) for to in _to(recipients)]
 
 
 def receipt(ticket: Ticket) -> list[Mail]:
@@ -116,6 +137,7 @@ def receipt(ticket: Ticket) -> list[Mail]:
         [ticket.reporter_email],
         subject(ticket, f"Eingangsbestätigung: {ticket.title}"),
         body,
+        first=True,
     )
 
 
@@ -268,22 +290,20 @@ def escalation(ticket: Ticket, change_id: int) -> list[Mail]:
 def queue(ticket: Ticket, mails: Iterable[Mail]) -> list[int]:
     """Write the outbox rows (a key written before stays as it is) and send them after the
     commit; returns the ids of the new rows."""
-    thread = thread_id(ticket)
-    rows = [
-        TicketMail(
-            key=mail.key[:200],
-            ticket=ticket,
-            recipient=mail.recipient,
-            subject=mail.subject,
-            body=mail.body,
-            headers={
-                "Message-ID": message_id(mail.key),
-                "References": thread,
-                "In-Reply-To": thread,
-            },
+    rows = []
+    for mail in mails:
+        mail_headers = headers(ticket, mail)
+        rows.append(
+            TicketMail(
+                key=mail.key[:200],
+                ticket=ticket,
+                recipient=mail.recipient,
+                subject=mail.subject,
+                body=mail.body,
+                headers=mail_headers,
+                message_id=mail_headers["Message-ID"],
+            )
         )
-        for mail in mails
-    ]
     if not rows:
         return []
     keys = [row.key for row in rows]

@@ -39,14 +39,14 @@ def _when(moment: dt.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
 
 
-def _mail_domain() -> str:
+def mail_domain() -> str:
     sender = settings.DEFAULT_FROM_EMAIL
     return sender.rsplit("@", 1)[-1].strip(" >") or "stimme.example"
 
 
 def thread_id(ticket: Ticket) -> str:
     """The Message-ID of the ticket's first mail, which every later mail refers to."""
-    return f"<ticket-{ticket.number}@{_mail_domain()}>"
+    return f"<ticket-{ticket.number}@{mail_domain()}>"
 
 
 def headers(ticket: Ticket, mail: Mail) -> dict[str, str]:
@@ -65,7 +65,7 @@ def headers(ticket: Ticket, mail: Mail) -> dict[str, str]:
 
 def message_id(key: str) -> str:
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return f"<support-{digest}@{_mail_domain()}>"
+    return f"<support-{digest}@{mail_domain()}>"
 
 
 def subject(ticket: Ticket, text: str) -> str:

@@ -7,15 +7,17 @@ from .clocks import (
     ticket_check_clocks,
     ticket_clocks_due,
 )
-from .messages import attachment_add, message_post
+from .messages import MailAttachment, attachment_add, message_from_mail, message_post
 from .settings import customer_support_update, support_desk_update
 from .tickets import platform_ticket_open, ticket_escalate, ticket_open, ticket_update_details
 from .workflow import ticket_acknowledge, ticket_assign, ticket_set_estimate, ticket_transition
 
 __all__ = [
+    "MailAttachment",
     "attachment_add",
     "check_ticket_clocks",
     "customer_support_update",
+    "message_from_mail",
     "message_post",
     "platform_ticket_open",
     "refresh_clocks",

@@ -534,3 +534,56 @@ class TicketMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+
+class OutageReport(models.Model):
+    """The reason-for-outage report of a resolved fault (SUP-5): what happened, why, what was
+    done, written by the reseller working the ticket or by platform staff. The reseller reads
+    it always; the customer only once the reseller shares it (``shared_with_customer``). It
+    may name the status page incident of the same outage (``status_event``); the public page
+    never shows the report (docs/support.md)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.PROTECT, related_name="outage_report", verbose_name=_("Ticket")
+    )
+    text = models.TextField(_("Bericht"))
+    shared_with_customer = models.BooleanField(_("Für den Kunden freigegeben"), default=False)
+    status_event = models.ForeignKey(
+        "status.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outage_reports",
+        verbose_name=_("Störungsmeldung der Statusseite"),
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Verfasst von"),
+    )
+    written_by_name = models.CharField(_("Name"), max_length=150)
+    writer_side = models.CharField(_("Seite"), max_length=10, choices=Side.choices)
+    created_at = models.DateTimeField(_("Angelegt"))
+    updated_at = models.DateTimeField(_("Geändert"))
+
+    tenant: ClassVar[TenantPath] = TicketMessage.tenant
+    audit_scope: ClassVar[tuple[str | None, str | None]] = (
+        "ticket.reseller_id",
+        "audit_customer_id",
+    )
+
+    class Meta:
+        verbose_name = _("Störungsbericht")
+        verbose_name_plural = _("Störungsberichte")
+
+    def __str__(self) -> str:
+        return f"Störungsbericht {self.ticket.number}"
+
+    @property
+    def audit_customer_id(self) -> uuid.UUID | None:
+        """The customer's audit log shows the report once it is shared with it."""
+        return _public_customer_id(self.ticket, not self.shared_with_customer)

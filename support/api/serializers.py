@@ -21,6 +21,7 @@ from support.models import (
     SEVERITY_HELP,
     CustomerSupportSettings,
     Kind,
+    OutageReport,
     Severity,
     State,
     SupportDesk,
@@ -395,3 +396,71 @@ class SupportDeskSerializer(serializers.Serializer):
             "escalation_emails": list(desk.escalation_emails) if desk else [],
             "management_emails": list(desk.management_emails) if desk else [],
         }
+
+
+@extend_schema_field(str)
+class IncidentField(serializers.Field):
+    """A status page incident, named by its id (or null); any other value reads as an unknown
+    id."""
+
+    default_error_messages = {"does_not_exist": UNKNOWN_ID}
+
+    def to_internal_value(self, data: Any) -> Any:
+        from status.models import Event
+
+        try:
+            pk = uuid.UUID(str(data))
+        except ValueError:
+            self.fail("does_not_exist")
+        found = Event.objects.filter(pk=pk).first()
+        if found is None:
+            self.fail("does_not_exist")
+        return found
+
+    def to_representation(self, value: Any) -> Any:
+        return str(value.pk)
+
+
+class OutageReportInputSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="What happened, why, and what was done.")
+    shared_with_customer = serializers.BooleanField(
+        required=False, help_text="Only the reseller shares the report with its customer."
+    )
+    status_event = IncidentField(
+        required=False, allow_null=True, help_text="The status page incident of the outage."
+    )
+
+
+class OutageReportSerializer(_Shown, serializers.ModelSerializer):
+    """The reason-for-outage report of a resolved fault (SUP-5)."""
+
+    ticket = serializers.UUIDField(source="ticket_id", read_only=True)
+    status_event = serializers.UUIDField(source="status_event_id", read_only=True, allow_null=True)
+    status_event_title = serializers.SerializerMethodField()
+    written_by_name = serializers.SerializerMethodField()
+    pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OutageReport
+        fields = [
+            "id",
+            "ticket",
+            "text",
+            "shared_with_customer",
+            "status_event",
+            "status_event_title",
+            "written_by_name",
+            "created_at",
+            "updated_at",
+            "pdf",
+        ]
+        read_only_fields = fields
+
+    def get_status_event_title(self, report: OutageReport) -> str:
+        return report.status_event.title_de if report.status_event else ""
+
+    def get_written_by_name(self, report: OutageReport) -> str:
+        return self.shown(report.written_by_name, report.writer_side, report.ticket)
+
+    def get_pdf(self, report: OutageReport) -> str:
+        return f"/api/v1/tickets/{report.ticket_id}/outage-report.pdf"

@@ -13,7 +13,7 @@ from typing import Any
 
 import django_filters
 from django.db import models
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -27,7 +27,7 @@ from provisioning.api.fields import customer_from_request
 from provisioning.api.filters import IdFilterSet
 from provisioning.models import Customer, Reseller
 from provisioning.permissions import ensure
-from support import permissions, selectors, services
+from support import outage_pdf, permissions, selectors, services
 from support.models import Kind, Severity, State, Ticket
 
 from .serializers import (
@@ -42,6 +42,8 @@ from .serializers import (
     HistorySerializer,
     MessagePostSerializer,
     MessageSerializer,
+    OutageReportInputSerializer,
+    OutageReportSerializer,
     SupportDeskSerializer,
     TicketDetailsSerializer,
     TicketOpenSerializer,
@@ -311,6 +313,48 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             page, many=True, context={"request": request, "ticket": ticket}
         ).data
         return self.get_paginated_response(data)
+
+    @extend_schema(methods=["GET"], responses=OutageReportSerializer)
+    @extend_schema(
+        methods=["PUT"], request=OutageReportInputSerializer, responses=OutageReportSerializer
+    )
+    @action(detail=True, methods=["get", "put"], url_path="outage-report", url_name="outage-report")
+    def outage_report(self, request: Request, pk: str | None = None) -> Response:
+        """GET: the reason-for-outage report of a resolved fault (a customer reads it once its
+        reseller shares it; 404 without one). PUT ``{text, shared_with_customer?,
+        status_event?}``: write or rewrite it — the side working the ticket or platform staff;
+        only the reseller shares it (SUP-5)."""
+        ticket = self.get_object()
+        if request.method == "PUT":
+            body = OutageReportInputSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = dict(body.validated_data)
+            services.outage_report_save(
+                ticket=ticket,
+                acting_user=self.actor,
+                text=data["text"],
+                shared_with_customer=data.get("shared_with_customer"),
+                **({"status_event": data["status_event"]} if "status_event" in data else {}),
+            )
+        report = selectors.outage_report_for(ticket, self.actor)
+        return Response(OutageReportSerializer(report, context={"request": request}).data)
+
+    @extend_schema(responses={200: OpenApiResponse(description="The report as PDF")})
+    def outage_report_pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The reason-for-outage report as PDF (routed as ``outage-report.pdf``)."""
+        ticket = self.get_object()
+        report = selectors.outage_report_for(ticket, self.actor)
+        writer = selectors.shown_name(
+            report.written_by_name, report.writer_side, ticket, self.actor
+        )
+        response = HttpResponse(
+            outage_pdf.render(report, writer=writer), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="stoerungsbericht-{ticket.number}.pdf"'
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class _SettingsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -209,3 +209,9 @@ def can_share_outage_report(account: Account, ticket: Ticket) -> bool:
 def sees_unshared_outage_report(account: Account) -> bool:
     """A customer reads a report only once the reseller shares it."""
     return not is_customer_side(account)
+
+
+def can_read_sla_report(account: Any) -> bool:
+    """The monthly service-level report (SUP-3): platform staff for every reseller, a
+    reseller's admins for their own (the chokepoint narrows the resellers)."""
+    return _active(account) and account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN}

@@ -464,3 +464,16 @@ class OutageReportSerializer(_Shown, serializers.ModelSerializer):
 
     def get_pdf(self, report: OutageReport) -> str:
         return f"/api/v1/tickets/{report.ticket_id}/outage-report.pdf"
+
+
+class SlaReportQuerySerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    format = serializers.ChoiceField(choices=["json", "csv"], required=False, default="json")
+
+    def validate_month(self, value: str) -> Any:
+        from support.sla import parse_month
+
+        try:
+            return parse_month(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None

@@ -3,7 +3,7 @@
 from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
-from .views import CustomerSupportViewSet, SupportDeskViewSet, TicketViewSet
+from .views import CustomerSupportViewSet, SlaReportView, SupportDeskViewSet, TicketViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -18,5 +18,6 @@ urlpatterns = [
         TicketViewSet.as_view({"get": "outage_report_pdf"}, detail=True, basename="ticket"),
         name="ticket-outage-report-pdf",
     ),
+    re_path(r"^support-reports/$", SlaReportView.as_view(), name="support-reports"),
     *router.urls,
 ]

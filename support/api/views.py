@@ -21,13 +21,15 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from provisioning import access
 from provisioning.api.base import ScopedViewSet
 from provisioning.api.fields import customer_from_request
 from provisioning.api.filters import IdFilterSet
 from provisioning.models import Customer, Reseller
 from provisioning.permissions import ensure
-from support import outage_pdf, permissions, selectors, services
+from support import outage_pdf, permissions, selectors, services, sla
 from support.models import Kind, Severity, State, Ticket
 
 from .serializers import (
@@ -44,6 +46,7 @@ from .serializers import (
     MessageSerializer,
     OutageReportInputSerializer,
     OutageReportSerializer,
+    SlaReportQuerySerializer,
     SupportDeskSerializer,
     TicketDetailsSerializer,
     TicketOpenSerializer,
@@ -414,3 +417,32 @@ class SupportDeskViewSet(_SettingsViewSet):
         )
         fresh = self.base_queryset().get(pk=reseller.pk)
         return Response(SupportDeskSerializer(fresh).data)
+
+
+class SlaReportView(APIView):
+    """``GET /api/v1/support-reports/?month=2026-10[&format=csv]``: the month's service-level
+    figures (SUP-3) — tickets per reseller, level and category, reaction and resolution
+    targets met, missed and pending, with percentages; platform staff read every reseller, a
+    reseller's admins their own."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # ``format`` names the report's format here, not a response renderer.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        parameters=[SlaReportQuerySerializer],
+        responses={200: OpenApiResponse(description="The report as JSON, or CSV")},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        ensure(permissions.can_read_sla_report(request.user))
+        query = SlaReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        month = query.validated_data["month"]
+        report = sla.sla_report(month, resellers=access.visible_resellers(request.user))
+        if query.validated_data["format"] == "csv":
+            response = HttpResponse(sla.as_csv(report), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="service-levels-{month:%Y-%m}.csv"'
+            )
+            return response
+        return Response(sla.as_dict(report))

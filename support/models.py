@@ -299,6 +299,11 @@ class Ticket(models.Model):
             models.Index(fields=["reseller", "state"], name="support_ticket_reseller_state"),
             models.Index(fields=["customer", "state"], name="support_ticket_customer_state"),
             models.Index(fields=["level", "state"], name="support_ticket_level_state"),
+            # A desk's queue sorted by time left (the first page without sorting every row).
+            models.Index(
+                fields=["reseller", "resolution_due_at"], name="support_ticket_queue_resol"
+            ),
+            models.Index(fields=["reseller", "reaction_due_at"], name="support_ticket_queue_react"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -87,7 +87,11 @@ def _person(ticket: Ticket) -> str:
 
 
 def _desk(ticket: Ticket) -> SupportDesk | None:
-    return SupportDesk.objects.filter(reseller_id=ticket.reseller_id).first()
+    """The reseller's desk (read with the reseller when the caller selected it along)."""
+    try:
+        return ticket.reseller.support_desk
+    except SupportDesk.DoesNotExist:
+        return None
 
 
 def _signature(ticket: Ticket) -> str:
@@ -290,32 +294,47 @@ def escalation(ticket: Ticket, change_id: int) -> list[Mail]:
 def queue(ticket: Ticket, mails: Iterable[Mail]) -> list[int]:
     """Write the outbox rows (a key written before stays as it is) and send them after the
     commit; returns the ids of the new rows."""
+    return queue_many([(ticket, list(mails))])
+
+
+SEND_CHUNK = 200
+
+
+def queue_many(batches: Sequence[tuple[Ticket, Sequence[Mail]]]) -> list[int]:
+    """``queue`` for the mails of many tickets at once (the periodic check): one query for the
+    keys written before, one insert, one query for the new ids."""
     rows = []
-    for mail in mails:
-        mail_headers = headers(ticket, mail)
-        rows.append(
-            TicketMail(
-                key=mail.key[:200],
-                ticket=ticket,
-                recipient=mail.recipient,
-                subject=mail.subject,
-                body=mail.body,
-                headers=mail_headers,
-                message_id=mail_headers["Message-ID"],
+    for ticket, mails in batches:
+        for mail in mails:
+            mail_headers = headers(ticket, mail)
+            rows.append(
+                TicketMail(
+                    key=mail.key[:200],
+                    ticket=ticket,
+                    recipient=mail.recipient,
+                    subject=mail.subject,
+                    body=mail.body,
+                    headers=mail_headers,
+                    message_id=mail_headers["Message-ID"],
+                )
             )
-        )
     if not rows:
         return []
-    keys = [row.key for row in rows]
+    keys = {row.key for row in rows}
     existing = set(TicketMail.objects.filter(key__in=keys).values_list("key", flat=True))
-    TicketMail.objects.bulk_create([row for row in rows if row.key not in existing])
-    ids = list(TicketMail.objects.filter(key__in=set(keys) - existing).values_list("pk", flat=True))
+    fresh: dict[str, TicketMail] = {}
+    for row in rows:
+        if row.key not in existing:
+            fresh.setdefault(row.key, row)
+    TicketMail.objects.bulk_create(list(fresh.values()))
+    ids = sorted(TicketMail.objects.filter(key__in=set(fresh)).values_list("pk", flat=True))
     if ids:
 
         def enqueue() -> None:
             from .tasks import send_ticket_mails
 
-            send_ticket_mails.delay(ids)
+            for start in range(0, len(ids), SEND_CHUNK):
+                send_ticket_mails.delay(ids[start : start + SEND_CHUNK])
 
         transaction.on_commit(enqueue)
     return ids

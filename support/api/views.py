@@ -56,7 +56,8 @@ from .serializers import (
 
 
 class TicketFilter(IdFilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=State.choices)
+    # No join: rows are unique without DISTINCT (which would sort every matching row).
+    state = django_filters.MultipleChoiceFilter(choices=State.choices, distinct=False)
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
     kind = django_filters.ChoiceFilter(choices=Kind.choices)
     level = django_filters.NumberFilter()

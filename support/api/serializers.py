@@ -15,7 +15,7 @@ from rest_framework import serializers
 from provisioning import access
 from provisioning.models import Account
 from provisioning.validators import normalize_phone, validate_phone
-from status.models import Component
+from status.models import Component, Event
 from support import permissions, selectors, states
 from support.models import (
     SEVERITY_HELP,
@@ -54,9 +54,10 @@ class AssigneeField(serializers.Field):
         return value.pk
 
 
-class ComponentField(serializers.PrimaryKeyRelatedField):
-    """An affected service, named by the id of a status page component; any other value
-    reads as "Unknown id." like every id in a body."""
+class StatusObjectField(serializers.PrimaryKeyRelatedField):
+    """A status page object named by its id — an affected service (a component), the incident
+    of an outage; any other value reads as "Unknown id." like every id in a body. Status page
+    objects are platform-wide: no tenant narrows them."""
 
     default_error_messages = {"does_not_exist": UNKNOWN_ID, "incorrect_type": UNKNOWN_ID}
 
@@ -65,7 +66,8 @@ class ComponentField(serializers.PrimaryKeyRelatedField):
             pk = uuid.UUID(str(data))
         except ValueError:
             self.fail("does_not_exist")
-        found = Component.objects.filter(pk=pk).first()
+        queryset = self.get_queryset()
+        found = queryset.filter(pk=pk).first() if queryset is not None else None
         if found is None:
             self.fail("does_not_exist")
         return found
@@ -91,7 +93,7 @@ class _ReportSerializer(serializers.Serializer):
     )
     affected_workstations = serializers.CharField(max_length=500, required=False, allow_blank=True)
     reproducible = serializers.BooleanField(required=False, allow_null=True)
-    services = ComponentField(
+    services = StatusObjectField(
         queryset=Component.objects.all(),
         many=True,
         required=False,
@@ -398,36 +400,16 @@ class SupportDeskSerializer(serializers.Serializer):
         }
 
 
-@extend_schema_field(str)
-class IncidentField(serializers.Field):
-    """A status page incident, named by its id (or null); any other value reads as an unknown
-    id."""
-
-    default_error_messages = {"does_not_exist": UNKNOWN_ID}
-
-    def to_internal_value(self, data: Any) -> Any:
-        from status.models import Event
-
-        try:
-            pk = uuid.UUID(str(data))
-        except ValueError:
-            self.fail("does_not_exist")
-        found = Event.objects.filter(pk=pk).first()
-        if found is None:
-            self.fail("does_not_exist")
-        return found
-
-    def to_representation(self, value: Any) -> Any:
-        return str(value.pk)
-
-
 class OutageReportInputSerializer(serializers.Serializer):
     text = serializers.CharField(help_text="What happened, why, and what was done.")
     shared_with_customer = serializers.BooleanField(
         required=False, help_text="Only the reseller shares the report with its customer."
     )
-    status_event = IncidentField(
-        required=False, allow_null=True, help_text="The status page incident of the outage."
+    status_event = StatusObjectField(
+        queryset=Event.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The status page incident of the outage.",
     )
 
 

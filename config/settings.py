@@ -220,6 +220,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "support.tasks.check_ticket_clocks",
         "schedule": crontab(minute="*"),
     },
+    # Support: replies in the support mailbox become messages on their tickets (SUP-1, SUP-5);
+    # does nothing while STIMME_SUPPORT_IMAP_HOST is empty.
+    "support-fetch-mail": {
+        "task": "support.tasks.fetch_support_mail",
+        "schedule": crontab(minute="*"),
+    },
 }
 # Public status page (docs/status.md): its public address (links in mails, feeds and the static
 # copy), where the static copy is written, the SMS gateway, and the notification outbox.
@@ -258,6 +264,19 @@ SUPPORT_ATTACHMENT_TYPES = env_list(
 )
 SUPPORT_PLATFORM_ESCALATION_EMAILS = env_list("STIMME_SUPPORT_PLATFORM_ESCALATION_EMAILS", [])
 SUPPORT_PLATFORM_MANAGEMENT_EMAILS = env_list("STIMME_SUPPORT_PLATFORM_MANAGEMENT_EMAILS", [])
+# The support mailbox: support mails name it as Reply-To; replies are fetched from it by IMAP
+# (support/inbound.py) when a host is set.
+SUPPORT_MAILBOX_ADDRESS = env_str("STIMME_SUPPORT_MAILBOX_ADDRESS")
+SUPPORT_IMAP_HOST = env_str("STIMME_SUPPORT_IMAP_HOST")
+SUPPORT_IMAP_SSL = env_bool("STIMME_SUPPORT_IMAP_SSL", True)
+SUPPORT_IMAP_PORT = env_int(
+    "STIMME_SUPPORT_IMAP_PORT", 993 if SUPPORT_IMAP_SSL else 143, minimum=1, maximum=65535
+)
+SUPPORT_IMAP_USER = env_str("STIMME_SUPPORT_IMAP_USER")
+SUPPORT_IMAP_PASSWORD = env_str("STIMME_SUPPORT_IMAP_PASSWORD")
+SUPPORT_IMAP_FOLDER = env_str("STIMME_SUPPORT_IMAP_FOLDER", "INBOX")
+# Where processed mail is moved (empty: it stays in the folder, flagged as seen).
+SUPPORT_IMAP_PROCESSED_FOLDER = env_str("STIMME_SUPPORT_IMAP_PROCESSED_FOLDER")
 
 # Cache (status page, subscription rate limits, throttling): Redis when configured, else per
 # process.

@@ -124,7 +124,7 @@ def _object_type(instance: models.Model) -> str:
     return f"{instance._meta.app_label}.{instance._meta.model_name}"
 
 
-def record_change(
+def build_change(
     *,
     actor: Account | None,
     action: str,
@@ -132,10 +132,11 @@ def record_change(
     changes: dict[str, Any] | None = None,
     object_repr: str | None = None,
 ) -> AuditEvent:
-    """Write one create/update/delete entry for ``instance`` (call inside the transaction)."""
+    """One create/update/delete entry for ``instance``, not saved yet: a batch writes many
+    with one ``bulk_create`` (inside the transaction of the changes)."""
     context = current_context()
     reseller_id, customer_id = scope_of(instance)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         occurred_at=timezone.now(),
         channel=context.channel,
         ip_address=context.ip_address,
@@ -148,6 +149,22 @@ def record_change(
         customer_id=customer_id,
         **_actor_fields(actor),
     )
+
+
+def record_change(
+    *,
+    actor: Account | None,
+    action: str,
+    instance: models.Model,
+    changes: dict[str, Any] | None = None,
+    object_repr: str | None = None,
+) -> AuditEvent:
+    """Write one create/update/delete entry for ``instance`` (call inside the transaction)."""
+    event = build_change(
+        actor=actor, action=action, instance=instance, changes=changes, object_repr=object_repr
+    )
+    event.save(force_insert=True)
+    return event
 
 
 def record_create(instance: models.Model, actor: Account | None, **extra: Any) -> None:

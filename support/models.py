@@ -299,6 +299,11 @@ class Ticket(models.Model):
             models.Index(fields=["reseller", "state"], name="support_ticket_reseller_state"),
             models.Index(fields=["customer", "state"], name="support_ticket_customer_state"),
             models.Index(fields=["level", "state"], name="support_ticket_level_state"),
+            # A desk's queue sorted by time left (the first page without sorting every row).
+            models.Index(
+                fields=["reseller", "resolution_due_at"], name="support_ticket_queue_resol"
+            ),
+            models.Index(fields=["reseller", "reaction_due_at"], name="support_ticket_queue_react"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -516,6 +521,7 @@ class TicketMail(models.Model):
     subject = models.CharField(_("Betreff"), max_length=300)
     body = models.TextField(_("Text"))
     headers = models.JSONField(_("Kopfzeilen"), default=dict, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     state = models.CharField(
         _("Zustand"), max_length=8, choices=MailState.choices, default=MailState.PENDING
     )
@@ -533,3 +539,56 @@ class TicketMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+
+class OutageReport(models.Model):
+    """The reason-for-outage report of a resolved fault (SUP-5): what happened, why, what was
+    done, written by the reseller working the ticket or by platform staff. The reseller reads
+    it always; the customer only once the reseller shares it (``shared_with_customer``). It
+    may name the status page incident of the same outage (``status_event``); the public page
+    never shows the report (docs/support.md)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.PROTECT, related_name="outage_report", verbose_name=_("Ticket")
+    )
+    text = models.TextField(_("Bericht"))
+    shared_with_customer = models.BooleanField(_("Für den Kunden freigegeben"), default=False)
+    status_event = models.ForeignKey(
+        "status.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outage_reports",
+        verbose_name=_("Störungsmeldung der Statusseite"),
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Verfasst von"),
+    )
+    written_by_name = models.CharField(_("Name"), max_length=150)
+    writer_side = models.CharField(_("Seite"), max_length=10, choices=Side.choices)
+    created_at = models.DateTimeField(_("Angelegt"))
+    updated_at = models.DateTimeField(_("Geändert"))
+
+    tenant: ClassVar[TenantPath] = TicketMessage.tenant
+    audit_scope: ClassVar[tuple[str | None, str | None]] = (
+        "ticket.reseller_id",
+        "audit_customer_id",
+    )
+
+    class Meta:
+        verbose_name = _("Störungsbericht")
+        verbose_name_plural = _("Störungsberichte")
+
+    def __str__(self) -> str:
+        return f"Störungsbericht {self.ticket.number}"
+
+    @property
+    def audit_customer_id(self) -> uuid.UUID | None:
+        """The customer's audit log shows the report once it is shared with it."""
+        return _public_customer_id(self.ticket, not self.shared_with_customer)

@@ -1,16 +1,19 @@
 """The support mails (SUP-1, SUP-4, SUP-5): what they say and to whom, written as outbox rows
 in the transaction of their cause and sent after the commit (``support.mail``).
 
-Every subject carries the ticket number (``[#T-100001] …``) and every mail refers to the
-ticket's thread (``References``), so replies can be matched to the ticket later. A mail to a
-customer speaks for its reseller and never names platform staff (TEN-3).
+Every subject carries the ticket number (``[#T-100001] …``). The ticket's first mail (the
+receipt) has the ticket's thread id as its Message-ID; every later mail has a Message-ID of its
+own, stable per cause and recipient, and refers to the first (``In-Reply-To``, ``References``);
+replies go to the support mailbox (``Reply-To``, ``SUPPORT_MAILBOX_ADDRESS``), where
+``support.inbound`` matches them to their ticket. A mail to a customer speaks for its reseller
+and never names platform staff (TEN-3).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +29,8 @@ class Mail:
     recipient: str
     subject: str
     body: str
+    #: the ticket's first mail: its Message-ID is the thread id the others refer to
+    first: bool = False
 
 
 def _when(moment: dt.datetime | None) -> str:
@@ -34,19 +39,33 @@ def _when(moment: dt.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
 
 
-def _mail_domain() -> str:
+def mail_domain() -> str:
     sender = settings.DEFAULT_FROM_EMAIL
     return sender.rsplit("@", 1)[-1].strip(" >") or "stimme.example"
 
 
 def thread_id(ticket: Ticket) -> str:
-    """The Message-ID every mail about ``ticket`` refers to."""
-    return f"<ticket-{ticket.number}@{_mail_domain()}>"
+    """The Message-ID of the ticket's first mail, which every later mail refers to."""
+    return f"<ticket-{ticket.number}@{mail_domain()}>"
+
+
+def headers(ticket: Ticket, mail: Mail) -> dict[str, str]:
+    """Threading headers of one mail: its own Message-ID, the first mail's as the thread, and
+    the support mailbox as the address for replies (when configured)."""
+    thread = thread_id(ticket)
+    out = (
+        {"Message-ID": thread}
+        if mail.first
+        else {"Message-ID": message_id(mail.key), "In-Reply-To": thread, "References": thread}
+    )
+    if settings.SUPPORT_MAILBOX_ADDRESS:
+        out["Reply-To"] = settings.SUPPORT_MAILBOX_ADDRESS
+    return out
 
 
 def message_id(key: str) -> str:
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return f"<support-{digest}@{_mail_domain()}>"
+    return f"<support-{digest}@{mail_domain()}>"
 
 
 def subject(ticket: Ticket, text: str) -> str:
@@ -68,7 +87,11 @@ def _person(ticket: Ticket) -> str:
 
 
 def _desk(ticket: Ticket) -> SupportDesk | None:
-    return SupportDesk.objects.filter(reseller_id=ticket.reseller_id).first()
+    """The reseller's desk (read with the reseller when the caller selected it along)."""
+    try:
+        return ticket.reseller.support_desk
+    except SupportDesk.DoesNotExist:
+        return None
 
 
 def _signature(ticket: Ticket) -> str:
@@ -96,8 +119,10 @@ def _to(addresses: Iterable[str | None]) -> list[str]:
     return sorted({address.strip().lower() for address in addresses if address and address.strip()})
 
 
-def _mails(key: str, recipients: Iterable[str | None], subject_: str, body: str) -> list[Mail]:
-    return [Mail(f"{key}:{to}", to, subject_, body) for to in _to(recipients)]
+def _mails(
+    key: str, recipients: Iterable[str | None], subject_: str, body: str, *, first: bool = False
+) -> list[Mail]:
+    return [Mail(f"{key}:{to}", to, subject_, body, first) for to in _to(recipients)]
 
 
 def receipt(ticket: Ticket) -> list[Mail]:
@@ -116,6 +141,7 @@ def receipt(ticket: Ticket) -> list[Mail]:
         [ticket.reporter_email],
         subject(ticket, f"Eingangsbestätigung: {ticket.title}"),
         body,
+        first=True,
     )
 
 
@@ -268,34 +294,47 @@ def escalation(ticket: Ticket, change_id: int) -> list[Mail]:
 def queue(ticket: Ticket, mails: Iterable[Mail]) -> list[int]:
     """Write the outbox rows (a key written before stays as it is) and send them after the
     commit; returns the ids of the new rows."""
-    thread = thread_id(ticket)
-    rows = [
-        TicketMail(
-            key=mail.key[:200],
-            ticket=ticket,
-            recipient=mail.recipient,
-            subject=mail.subject,
-            body=mail.body,
-            headers={
-                "Message-ID": message_id(mail.key),
-                "References": thread,
-                "In-Reply-To": thread,
-            },
-        )
-        for mail in mails
-    ]
+    return queue_many([(ticket, list(mails))])
+
+
+SEND_CHUNK = 200
+
+
+def queue_many(batches: Sequence[tuple[Ticket, Sequence[Mail]]]) -> list[int]:
+    """``queue`` for the mails of many tickets at once (the periodic check): one query for the
+    keys written before, one insert, one query for the new ids."""
+    rows = []
+    for ticket, mails in batches:
+        for mail in mails:
+            mail_headers = headers(ticket, mail)
+            rows.append(
+                TicketMail(
+                    key=mail.key[:200],
+                    ticket=ticket,
+                    recipient=mail.recipient,
+                    subject=mail.subject,
+                    body=mail.body,
+                    headers=mail_headers,
+                    message_id=mail_headers["Message-ID"],
+                )
+            )
     if not rows:
         return []
-    keys = [row.key for row in rows]
+    keys = {row.key for row in rows}
     existing = set(TicketMail.objects.filter(key__in=keys).values_list("key", flat=True))
-    TicketMail.objects.bulk_create([row for row in rows if row.key not in existing])
-    ids = list(TicketMail.objects.filter(key__in=set(keys) - existing).values_list("pk", flat=True))
+    fresh: dict[str, TicketMail] = {}
+    for row in rows:
+        if row.key not in existing:
+            fresh.setdefault(row.key, row)
+    TicketMail.objects.bulk_create(list(fresh.values()))
+    ids = sorted(TicketMail.objects.filter(key__in=set(fresh)).values_list("pk", flat=True))
     if ids:
 
         def enqueue() -> None:
             from .tasks import send_ticket_mails
 
-            send_ticket_mails.delay(ids)
+            for start in range(0, len(ids), SEND_CHUNK):
+                send_ticket_mails.delay(ids[start : start + SEND_CHUNK])
 
         transaction.on_commit(enqueue)
     return ids

@@ -189,3 +189,29 @@ def can_read_customer_support(account: Any) -> bool:
 def can_read_support_desks(account: Any) -> bool:
     """Service desks are read by their reseller's admins and platform staff."""
     return _active(account) and account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN}
+
+
+def can_write_outage_report(account: Account, ticket: Ticket) -> bool:
+    """The reason-for-outage report (SUP-5): written by the side working the ticket, and by
+    platform staff on any ticket they reach."""
+    return works_ticket(account, ticket) or account.role == Role.PLATFORM_STAFF
+
+
+def can_share_outage_report(account: Account, ticket: Ticket) -> bool:
+    """Whether the customer reads the report is its reseller's decision."""
+    return (
+        not ticket.is_second_level
+        and account.role == Role.RESELLER_ADMIN
+        and account.reseller_id == ticket.reseller_id
+    )
+
+
+def sees_unshared_outage_report(account: Account) -> bool:
+    """A customer reads a report only once the reseller shares it."""
+    return not is_customer_side(account)
+
+
+def can_read_sla_report(account: Any) -> bool:
+    """The monthly service-level report (SUP-3): platform staff for every reseller, a
+    reseller's admins for their own (the chokepoint narrows the resellers)."""
+    return _active(account) and account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN}

@@ -58,6 +58,14 @@ MESSAGES = {
     ),
     "invalid_federal_state": gettext_noop("Bitte wählen Sie ein Bundesland aus der Liste."),
     "invalid_email_list": gettext_noop("Jeder Eintrag muss eine E-Mail-Adresse sein."),
+    "text_required": gettext_noop("Bitte schreiben Sie den Bericht."),
+    "outage_report_only_for_faults": gettext_noop("Nur eine Störung hat einen Störungsbericht."),
+    "outage_report_needs_resolution": gettext_noop(
+        "Der Störungsbericht wird geschrieben, sobald die Störung gelöst ist."
+    ),
+    "outage_report_event_not_incident": gettext_noop(
+        "Verknüpft werden kann nur eine Störungsmeldung der Statusseite."
+    ),
 }
 
 register(MESSAGES)

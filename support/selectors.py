@@ -8,13 +8,14 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from provisioning import access
 
 from . import states
-from .models import Side, Ticket, TicketAttachment, TicketChange, TicketMessage
-from .permissions import sees_internal, sees_platform_names
+from .models import OutageReport, Side, Ticket, TicketAttachment, TicketChange, TicketMessage
+from .permissions import sees_internal, sees_platform_names, sees_unshared_outage_report
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -103,3 +104,27 @@ def shown_name(name: str, side: str, ticket: Ticket, account: Account) -> str:
 
 def support_team(ticket: Ticket) -> str:
     return f"Support {ticket.reseller.company_name}"
+
+
+def outage_reports_for(account: Account) -> QuerySet[OutageReport]:
+    """Reason-for-outage reports ``account`` may read: through the chokepoint, and for a
+    customer only those its reseller shared (SUP-5)."""
+    rows = access.restrict(
+        OutageReport.objects.select_related("ticket", "ticket__reseller", "status_event"), account
+    )
+    return rows if sees_unshared_outage_report(account) else rows.filter(shared_with_customer=True)
+
+
+def outage_report_for(ticket: Ticket, account: Account) -> OutageReport:
+    """The report of ``ticket`` its reader may read, or ``Http404`` — the same for a ticket
+    without one and a report not shared with the reader."""
+    found = outage_reports_for(account).filter(ticket=ticket).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def outage_reports_of_event(event: Any, account: Account) -> QuerySet[OutageReport]:
+    """The reports linked to a status page incident that ``account`` may read: what a page
+    for logged-in people links from the incident; the public page shows none."""
+    return outage_reports_for(account).filter(status_event=event).order_by("ticket__number")

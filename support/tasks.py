@@ -33,3 +33,15 @@ def send_ticket_mails(ids: list[int]) -> int:
     from . import mail
 
     return mail.send(ids)
+
+
+@shared_task
+def fetch_support_mail() -> dict[str, int]:
+    """Every minute while the support mailbox is configured: replies by mail become messages
+    on their tickets (SUP-1, SUP-5). A mail fetched twice is stored once (its Message-ID)."""
+    from . import inbound
+
+    if not inbound.configured():
+        return {}
+    with audit_context(channel=Channel.TASK):
+        return inbound.fetch()

@@ -74,7 +74,9 @@ class FontMissingError(RuntimeError):
 
 
 @functools.cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
+    """Register Liberation Sans (regular and bold) as ``FONT`` and ``FONT_BOLD``; the support
+    desk's reports use them too."""
     regular = FONT_DIR / "LiberationSans-Regular.ttf"
     bold = FONT_DIR / "LiberationSans-Bold.ttf"
     if not regular.exists() or not bold.exists():
@@ -303,7 +305,7 @@ def _totals(page: _Page, data: DocumentData) -> None:
 
 def _draw(data: DocumentData) -> bytes:
     """The human-readable invoice as a plain PDF (fonts embedded)."""
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
         buffer,

@@ -15,12 +15,13 @@ from rest_framework import serializers
 from provisioning import access
 from provisioning.models import Account
 from provisioning.validators import normalize_phone, validate_phone
-from status.models import Component
+from status.models import Component, Event
 from support import permissions, selectors, states
 from support.models import (
     SEVERITY_HELP,
     CustomerSupportSettings,
     Kind,
+    OutageReport,
     Severity,
     State,
     SupportDesk,
@@ -53,9 +54,10 @@ class AssigneeField(serializers.Field):
         return value.pk
 
 
-class ComponentField(serializers.PrimaryKeyRelatedField):
-    """An affected service, named by the id of a status page component; any other value
-    reads as "Unknown id." like every id in a body."""
+class StatusObjectField(serializers.PrimaryKeyRelatedField):
+    """A status page object named by its id — an affected service (a component), the incident
+    of an outage; any other value reads as "Unknown id." like every id in a body. Status page
+    objects are platform-wide: no tenant narrows them."""
 
     default_error_messages = {"does_not_exist": UNKNOWN_ID, "incorrect_type": UNKNOWN_ID}
 
@@ -64,7 +66,8 @@ class ComponentField(serializers.PrimaryKeyRelatedField):
             pk = uuid.UUID(str(data))
         except ValueError:
             self.fail("does_not_exist")
-        found = Component.objects.filter(pk=pk).first()
+        queryset = self.get_queryset()
+        found = queryset.filter(pk=pk).first() if queryset is not None else None
         if found is None:
             self.fail("does_not_exist")
         return found
@@ -90,7 +93,7 @@ class _ReportSerializer(serializers.Serializer):
     )
     affected_workstations = serializers.CharField(max_length=500, required=False, allow_blank=True)
     reproducible = serializers.BooleanField(required=False, allow_null=True)
-    services = ComponentField(
+    services = StatusObjectField(
         queryset=Component.objects.all(),
         many=True,
         required=False,
@@ -395,3 +398,64 @@ class SupportDeskSerializer(serializers.Serializer):
             "escalation_emails": list(desk.escalation_emails) if desk else [],
             "management_emails": list(desk.management_emails) if desk else [],
         }
+
+
+class OutageReportInputSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="What happened, why, and what was done.")
+    shared_with_customer = serializers.BooleanField(
+        required=False, help_text="Only the reseller shares the report with its customer."
+    )
+    status_event = StatusObjectField(
+        queryset=Event.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The status page incident of the outage.",
+    )
+
+
+class OutageReportSerializer(_Shown, serializers.ModelSerializer):
+    """The reason-for-outage report of a resolved fault (SUP-5)."""
+
+    ticket = serializers.UUIDField(source="ticket_id", read_only=True)
+    status_event = serializers.UUIDField(source="status_event_id", read_only=True, allow_null=True)
+    status_event_title = serializers.SerializerMethodField()
+    written_by_name = serializers.SerializerMethodField()
+    pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OutageReport
+        fields = [
+            "id",
+            "ticket",
+            "text",
+            "shared_with_customer",
+            "status_event",
+            "status_event_title",
+            "written_by_name",
+            "created_at",
+            "updated_at",
+            "pdf",
+        ]
+        read_only_fields = fields
+
+    def get_status_event_title(self, report: OutageReport) -> str:
+        return report.status_event.title_de if report.status_event else ""
+
+    def get_written_by_name(self, report: OutageReport) -> str:
+        return self.shown(report.written_by_name, report.writer_side, report.ticket)
+
+    def get_pdf(self, report: OutageReport) -> str:
+        return f"/api/v1/tickets/{report.ticket_id}/outage-report.pdf"
+
+
+class SlaReportQuerySerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    format = serializers.ChoiceField(choices=["json", "csv"], required=False, default="json")
+
+    def validate_month(self, value: str) -> Any:
+        from support.sla import parse_month
+
+        try:
+            return parse_month(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None

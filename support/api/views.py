@@ -13,7 +13,7 @@ from typing import Any
 
 import django_filters
 from django.db import models
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -21,13 +21,15 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from provisioning import access
 from provisioning.api.base import ScopedViewSet
 from provisioning.api.fields import customer_from_request
 from provisioning.api.filters import IdFilterSet
 from provisioning.models import Customer, Reseller
 from provisioning.permissions import ensure
-from support import permissions, selectors, services
+from support import outage_pdf, permissions, selectors, services, sla
 from support.models import Kind, Severity, State, Ticket
 
 from .serializers import (
@@ -42,6 +44,9 @@ from .serializers import (
     HistorySerializer,
     MessagePostSerializer,
     MessageSerializer,
+    OutageReportInputSerializer,
+    OutageReportSerializer,
+    SlaReportQuerySerializer,
     SupportDeskSerializer,
     TicketDetailsSerializer,
     TicketOpenSerializer,
@@ -51,7 +56,8 @@ from .serializers import (
 
 
 class TicketFilter(IdFilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=State.choices)
+    # No join: rows are unique without DISTINCT (which would sort every matching row).
+    state = django_filters.MultipleChoiceFilter(choices=State.choices, distinct=False)
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
     kind = django_filters.ChoiceFilter(choices=Kind.choices)
     level = django_filters.NumberFilter()
@@ -312,6 +318,48 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         ).data
         return self.get_paginated_response(data)
 
+    @extend_schema(methods=["GET"], responses=OutageReportSerializer)
+    @extend_schema(
+        methods=["PUT"], request=OutageReportInputSerializer, responses=OutageReportSerializer
+    )
+    @action(detail=True, methods=["get", "put"], url_path="outage-report", url_name="outage-report")
+    def outage_report(self, request: Request, pk: str | None = None) -> Response:
+        """GET: the reason-for-outage report of a resolved fault (a customer reads it once its
+        reseller shares it; 404 without one). PUT ``{text, shared_with_customer?,
+        status_event?}``: write or rewrite it — the side working the ticket or platform staff;
+        only the reseller shares it (SUP-5)."""
+        ticket = self.get_object()
+        if request.method == "PUT":
+            body = OutageReportInputSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = dict(body.validated_data)
+            services.outage_report_save(
+                ticket=ticket,
+                acting_user=self.actor,
+                text=data["text"],
+                shared_with_customer=data.get("shared_with_customer"),
+                **({"status_event": data["status_event"]} if "status_event" in data else {}),
+            )
+        report = selectors.outage_report_for(ticket, self.actor)
+        return Response(OutageReportSerializer(report, context={"request": request}).data)
+
+    @extend_schema(responses={200: OpenApiResponse(description="The report as PDF")})
+    def outage_report_pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The reason-for-outage report as PDF (routed as ``outage-report.pdf``)."""
+        ticket = self.get_object()
+        report = selectors.outage_report_for(ticket, self.actor)
+        writer = selectors.shown_name(
+            report.written_by_name, report.writer_side, ticket, self.actor
+        )
+        response = HttpResponse(
+            outage_pdf.render(report, writer=writer), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="stoerungsbericht-{ticket.number}.pdf"'
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
 
 class _SettingsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     def may_read(self, account: Any) -> bool:
@@ -370,3 +418,32 @@ class SupportDeskViewSet(_SettingsViewSet):
         )
         fresh = self.base_queryset().get(pk=reseller.pk)
         return Response(SupportDeskSerializer(fresh).data)
+
+
+class SlaReportView(APIView):
+    """``GET /api/v1/support-reports/?month=2026-10[&format=csv]``: the month's service-level
+    figures (SUP-3) — tickets per reseller, level and category, reaction and resolution
+    targets met, missed and pending, with percentages; platform staff read every reseller, a
+    reseller's admins their own."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # ``format`` names the report's format here, not a response renderer.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        parameters=[SlaReportQuerySerializer],
+        responses={200: OpenApiResponse(description="The report as JSON, or CSV")},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        ensure(permissions.can_read_sla_report(request.user))
+        query = SlaReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        month = query.validated_data["month"]
+        report = sla.sla_report(month, resellers=access.visible_resellers(request.user))
+        if query.validated_data["format"] == "csv":
+            response = HttpResponse(sla.as_csv(report), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="service-levels-{month:%Y-%m}.csv"'
+            )
+            return response
+        return Response(sla.as_dict(report))

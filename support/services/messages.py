@@ -1,9 +1,12 @@
-"""Messages and attachments of a ticket (SUP-1, SUP-5): public replies between the two sides,
-internal notes of the working side, files stored under MEDIA_ROOT."""
+"""Messages and attachments of a ticket (SUP-1, SUP-5): public replies between the two sides
+(written in the portal or API, or come by mail), internal notes of the working side, files
+stored under MEDIA_ROOT."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -17,7 +20,7 @@ from provisioning.errors import ApplicationError
 
 from .. import notifications, permissions, states
 from ..attachments import check_attachment
-from ..models import Ticket, TicketAttachment, TicketMessage
+from ..models import Side, Ticket, TicketAttachment, TicketMessage
 from ._common import actor_name, audit_create, ensure
 from .workflow import move
 
@@ -43,12 +46,94 @@ def message_post(
 ) -> TicketMessage:
     """A public reply (both sides) or an internal note (the working side). A reply of the
     requester to a ticket that waits for it puts the ticket back in progress."""
-    now = now or timezone.now()
     ensure(
         permissions.can_write_internal(acting_user, ticket)
         if internal
         else permissions.can_reply(acting_user, ticket)
     )
+    return _post(
+        ticket=ticket,
+        author=acting_user,
+        author_name=actor_name(acting_user),
+        side=permissions.side_of(acting_user),
+        requester=permissions.is_requester(acting_user, ticket),
+        body=body,
+        internal=internal,
+        now=now or timezone.now(),
+    )
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    filename: str
+    data: bytes
+
+
+@transaction.atomic
+def message_from_mail(
+    *,
+    ticket: Ticket,
+    author: Account | None,
+    body: str,
+    mail_message_id: str,
+    attachments: Sequence[MailAttachment] = (),
+    now: dt.datetime | None = None,
+) -> tuple[TicketMessage, list[str]]:
+    """A reply that came by mail (SUP-5), as a public message of its sender: ``author`` is the
+    sender's login (``support.inbound`` has checked that it may reply on ``ticket``), or
+    ``None`` for a reporter identified by the support PIN who has none. Its attachments pass
+    the same checks as uploads; returns the message and the names of refused attachments.
+    The Message-ID is unique: the same mail is stored once."""
+    now = now or timezone.now()
+    if author is not None:
+        ensure(permissions.can_reply(author, ticket))
+        name, side = actor_name(author), permissions.side_of(author)
+        requester = permissions.is_requester(author, ticket)
+    else:
+        name, side, requester = ticket.reporter_name[:150], Side.CUSTOMER, True
+    message = _post(
+        ticket=ticket,
+        author=author,
+        author_name=name,
+        side=side,
+        requester=requester,
+        body=body,
+        internal=False,
+        now=now,
+        mail_message_id=mail_message_id,
+    )
+    refused = []
+    for item in attachments:
+        try:
+            with transaction.atomic():
+                _store_attachment(
+                    ticket=message.ticket,
+                    uploader=author,
+                    uploader_name=name,
+                    side=side,
+                    filename=item.filename,
+                    data=item.data,
+                    internal=False,
+                    message=message,
+                    now=now,
+                )
+        except ApplicationError:
+            refused.append(item.filename)
+    return message, refused
+
+
+def _post(
+    *,
+    ticket: Ticket,
+    author: Account | None,
+    author_name: str,
+    side: str,
+    requester: bool,
+    body: str,
+    internal: bool,
+    now: dt.datetime,
+    mail_message_id: str | None = None,
+) -> TicketMessage:
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     _check_writable(ticket)
     text = (body or "").strip()
@@ -60,15 +145,15 @@ def message_post(
         ticket=ticket,
         internal=internal,
         body=text,
-        author=acting_user,
-        author_name=actor_name(acting_user),
-        author_side=permissions.side_of(acting_user),
+        author=author,
+        author_name=author_name,
+        author_side=side,
+        mail_message_id=mail_message_id,
         created_at=now,
     )
-    audit_create(message, acting_user)
-    requester = permissions.is_requester(acting_user, ticket)
+    audit_create(message, author)
     if requester and ticket.state == states.WAITING:
-        move(ticket=ticket, acting_user=acting_user, state=states.IN_PROGRESS, now=now)
+        move(ticket=ticket, acting_user=author, state=states.IN_PROGRESS, now=now)
     if not internal:
         notifications.queue(
             ticket, notifications.reply(ticket, message, to_requester=not requester)
@@ -89,12 +174,36 @@ def attachment_add(
 ) -> TicketAttachment:
     """Attach a file of an allowed type and size (``SUPPORT_ATTACHMENT_*``); a refused file
     leaves nothing behind."""
-    now = now or timezone.now()
     ensure(
         permissions.can_write_internal(acting_user, ticket)
         if internal
         else permissions.can_reply(acting_user, ticket)
     )
+    return _store_attachment(
+        ticket=ticket,
+        uploader=acting_user,
+        uploader_name=actor_name(acting_user),
+        side=permissions.side_of(acting_user),
+        filename=filename,
+        data=data,
+        internal=internal,
+        message=message,
+        now=now or timezone.now(),
+    )
+
+
+def _store_attachment(
+    *,
+    ticket: Ticket,
+    uploader: Account | None,
+    uploader_name: str,
+    side: str,
+    filename: str,
+    data: bytes,
+    internal: bool,
+    message: TicketMessage | None,
+    now: dt.datetime,
+) -> TicketAttachment:
     _check_writable(ticket)
     checked = check_attachment(
         data,
@@ -109,9 +218,9 @@ def attachment_add(
         name=checked.name,
         content_type=checked.content_type,
         size=checked.size,
-        uploaded_by=acting_user,
-        uploaded_by_name=actor_name(acting_user),
-        uploader_side=permissions.side_of(acting_user),
+        uploaded_by=uploader,
+        uploaded_by_name=uploader_name,
+        uploader_side=side,
         created_at=now,
     )
     stored_name = get_valid_filename(checked.name) or "datei"
@@ -121,7 +230,7 @@ def attachment_add(
     path = attachment.file.name
     try:
         attachment.save()
-        audit_create(attachment, acting_user)
+        audit_create(attachment, uploader)
     except BaseException:
         if path:
             default_storage.delete(path)

@@ -3,6 +3,7 @@ as for an id that does not exist, and lists never show foreign objects."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
@@ -500,6 +501,8 @@ TICKET_ACTIONS = (
     ("attachments", "get"),
     ("attachments", "post"),
     ("history", "get"),
+    ("outage-report", "get"),
+    ("outage-report", "put"),
 )
 CASES += [
     Case(
@@ -538,3 +541,42 @@ PARAMS += [
     for case in CASES[-4:]
     for outsider in case.outsiders
 ]
+
+
+def _resolved_fault_of_a1_with_report(world: World) -> object:
+    """A1's resolved fault with a reason-for-outage report its reseller shared (SUP-5)."""
+    from support import services as support_services
+    from tests.support.conftest import acknowledge
+
+    ticket = _ticket_of_a1(world)
+    moment = ticket.received_at  # type: ignore[attr-defined]
+    acknowledge(ticket, world.reseller_admin_a, moment, moment + dt.timedelta(hours=3))  # type: ignore[arg-type]
+    support_services.ticket_transition(
+        ticket=ticket,  # type: ignore[arg-type]
+        acting_user=world.reseller_admin_a,
+        state="resolved",
+    )
+    support_services.outage_report_save(
+        ticket=ticket,  # type: ignore[arg-type]
+        acting_user=world.reseller_admin_a,
+        text="Ursache und Maßnahmen.",
+        shared_with_customer=True,
+    )
+    return ticket
+
+
+@pytest.mark.parametrize("outsider", [*OUTSIDERS_OF_A1, "end_user_a1", "finance"])
+@pytest.mark.parametrize("suffix", ["outage-report/", "outage-report.pdf"])
+def test_outage_reports_answer_outsiders_like_unknown_tickets(
+    world: World, api: Callable[[Account | None], APIClient], outsider: str, suffix: str
+) -> None:
+    """The report routes, including the PDF's own address, of a report shared with A1."""
+    ticket = _resolved_fault_of_a1_with_report(world)
+    pk = ticket.pk  # type: ignore[attr-defined]
+    assert api(world.customer_admin_a1).get(f"/api/v1/tickets/{pk}/{suffix}").status_code == 200
+    client = api(getattr(world, outsider))
+    foreign = client.get(f"/api/v1/tickets/{pk}/{suffix}")
+    missing = client.get(f"/api/v1/tickets/{uuid.uuid4()}/{suffix}")
+    assert foreign.status_code == missing.status_code
+    assert foreign.status_code in (403, 404)
+    assert foreign.content == missing.content

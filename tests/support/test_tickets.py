@@ -64,7 +64,7 @@ def test_a_customer_admin_opens_a_ticket_with_everything_sup_1_asks_for(
     assert urgent.to == [world.reseller_a.contact_email]
     assert "kritische Störung" in urgent.subject
     assert receipt.subject == f"[#{ticket.number}] Eingangsbestätigung: {ticket.title}"
-    assert receipt.extra_headers["References"] == f"<ticket-{ticket.number}@stimme.example>"
+    assert receipt.extra_headers["Message-ID"] == f"<ticket-{ticket.number}@stimme.example>"
     created = AuditEvent.objects.get(object_id=str(ticket.pk), action="create")
     assert created.customer_id == world.customer_a1.pk
     assert created.changes["services"] == [None, ["Portal", "Telefonie"]]

@@ -27,6 +27,7 @@ from provisioning.permissions import (
     may_view_own_customer,
 )
 from status.permissions import can_view_status_admin
+from support.permissions import can_read_tickets
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -77,6 +78,9 @@ def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
     if can_view_status_admin(user):  # STA, OPS-5: staff run it, resellers read and pass on
         url = reverse("portal:status_overview")
         items.append(NavItem("service_status", _("Betriebsstatus"), url))
+    if can_read_tickets(user):  # SUP-5: customers reach support through their reseller
+        url = reverse("portal:support_ticket_list")
+        items.append(NavItem("support", _("Support"), url))
     if can_read_audit_log(user):
         items.append(NavItem("audit", _("Protokoll"), reverse("portal:audit_list")))
     if has_profile_section(user):

@@ -108,4 +108,8 @@ def assignee_candidates(ticket: Ticket) -> list[Account]:
         rows = Account.objects.filter(
             role=Role.RESELLER_ADMIN, reseller_id=ticket.reseller_id, is_active=True
         )
-    return [a for a in rows.order_by("last_name", "first_name", "username") if may_be_assigned(a, ticket)]
+    return [
+        a
+        for a in rows.order_by("last_name", "first_name", "username")
+        if may_be_assigned(a, ticket)
+    ]

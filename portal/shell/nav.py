@@ -78,9 +78,6 @@ def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
     if can_view_status_admin(user):  # STA, OPS-5: staff run it, resellers read and pass on
         url = reverse("portal:status_overview")
         items.append(NavItem("service_status", _("Betriebsstatus"), url))
-    if can_read_tickets(user):  # SUP-5: customers reach support through their reseller
-        url = reverse("portal:support_ticket_list")
-        items.append(NavItem("support", _("Support"), url))
     if can_read_audit_log(user):
         items.append(NavItem("audit", _("Protokoll"), reverse("portal:audit_list")))
     if has_profile_section(user):
@@ -88,6 +85,9 @@ def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
         url = reverse("portal:my_calls")
         items.append(NavItem("my_calls", _("Weiterleitung & Telefonbuch"), url))
         items.append(NavItem("profile", _("Mein Profil"), reverse("portal:profile")))
+    if can_read_tickets(user):  # SUP-5: customers reach support through their reseller
+        url = reverse("portal:support_ticket_list")
+        items.append(NavItem("support", _("Support"), url))
     if may_use_admin_site(user):
         items.append(NavItem("admin", _("Django-Admin"), reverse("admin:index")))
     return items

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.status.forms import _localized_datetime_field
-from provisioning.models import FederalState
+from provisioning.models import Customer, FederalState
 from status.models import Component
 from support import states
 from support.calendars import parse_hours, stored_hours
@@ -78,7 +78,9 @@ class TicketOpenForm(forms.Form):
     """A new ticket (SUP-1): the customer and its support PIN when a reseller records a call
     (SUP-6), else the customer is the reporter's own."""
 
-    customer = forms.ModelChoiceField(label=_("Kunde"), queryset=None)  # type: ignore[arg-type]
+    customer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Kunde"), queryset=Customer.objects.none()
+    )
     support_pin = forms.CharField(
         label=_("Support-PIN des Anrufers"),
         max_length=8,
@@ -301,7 +303,7 @@ class SupportDeskForm(forms.Form):
                 hours[str(day)] = periods
         try:
             data["hours"] = stored_hours(parse_hours(hours))
-        except Exception:  # noqa: BLE001 - the service words it; here only the format counts
+        except Exception:
             self.add_error(
                 "hours_0", _("Bitte Zeiträume als HH:MM–HH:MM angeben, mehrere mit Komma.")
             )

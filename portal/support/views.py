@@ -27,8 +27,16 @@ from portal.generic import CustomerObjectView, ObjectFormView
 from provisioning import access, audit
 from provisioning.models import Customer, Reseller
 from support import permissions, portal_queries, selectors, services, states
-from support.models import CustomerSupportSettings, Kind, Level, Severity, State, SupportDesk
-from support.models import Ticket, TicketAttachment
+from support.models import (
+    CustomerSupportSettings,
+    Kind,
+    Level,
+    Severity,
+    State,
+    SupportDesk,
+    Ticket,
+    TicketAttachment,
+)
 
 from .forms import (
     AcknowledgeForm,
@@ -62,20 +70,14 @@ def _reader(request: HttpRequest) -> Account:
 
 
 def _settings_of(customer: Any) -> CustomerSupportSettings | None:
+    if customer is None:
+        return None
     return CustomerSupportSettings.objects.filter(customer=customer).first()
 
 
-def may_open_here(account: Account) -> bool:
-    """Whether the queue offers "open a ticket": a reseller records calls of its customers, a
-    customer's admin (an end user where allowed) opens its own."""
-    if not permissions.can_open_any_ticket(account):
-        return False
-    if permissions.records_for_customer(account):
-        return True
-    customer = account.customer
-    return customer is not None and permissions.can_open_ticket(
-        account, customer, _settings_of(customer)
-    )
+def opens_tickets(account: Account) -> bool:
+    """Whether the queue offers "open a ticket" (and the form opens)."""
+    return permissions.opens_tickets(account, _settings_of(account.customer_id))
 
 
 # The queue --------------------------------------------------------------------------------
@@ -83,10 +85,9 @@ def may_open_here(account: Account) -> bool:
 
 def _filtered(request: HttpRequest, account: Account) -> tuple[Any, dict[str, str]]:
     rows = portal_queries.queue(account)
-    chosen = {
-        name: request.GET.get(name, "")
-        for name in ("state", "severity", "kind", "customer", "level")
-    }
+    chosen = {name: request.GET.get(name, "") for name in ("state", "severity", "kind", "customer")}
+    # Platform staff work second-level tickets; the customers' tickets they read on request.
+    chosen["level"] = request.GET.get("level", str(Level.SECOND) if account.is_platform else "")
     state = chosen["state"] or OPEN
     chosen["state"] = state
     if state == OPEN:
@@ -128,13 +129,15 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "state_choices": [(OPEN, _("alle offenen")), ("all", _("alle")), *State.choices],
             "severity_choices": Severity.choices,
             "kind_choices": Kind.choices,
-            "customers": [] if customer_side else access.visible_customers(account).order_by(
-                "company_name"
-            ),
-            "levels": Level.choices if account.is_platform else [],
+            "customers": []
+            if customer_side
+            else access.visible_customers(account).order_by("company_name"),
+            "levels": [("all", _("alle")), *Level.choices] if account.is_platform else [],
             "customer_side": customer_side,
-            "may_open": may_open_here(account),
-            "desk_reseller": account.reseller if permissions.records_for_customer(account) else None,
+            "may_open": opens_tickets(account),
+            "desk_reseller": account.reseller
+            if permissions.records_for_customer(account)
+            else None,
             "settings_customer": account.customer
             if account.customer is not None
             and permissions.can_manage_customer_support(account, account.customer)
@@ -155,7 +158,7 @@ class TicketOpenView(ObjectFormView):
     success_message = _("Das Ticket wurde angelegt. Eine Eingangsbestätigung geht per E-Mail raus.")
 
     def check_permission(self) -> None:
-        if not may_open_here(self.account):
+        if not opens_tickets(self.account):
             raise PermissionDenied
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -180,6 +183,7 @@ class TicketOpenView(ObjectFormView):
         data = form.service_data()  # type: ignore[attr-defined]
         records = permissions.records_for_customer(self.account)
         customer = form.cleaned_data["customer"] if records else self.account.customer
+        assert customer is not None
         with transaction.atomic():
             ticket = services.ticket_open(
                 customer=customer,
@@ -259,8 +263,7 @@ def ticket_context(account: Account, ticket: Ticket) -> dict[str, Any]:
         "ticket": ticket,
         "clock": portal_queries.clocks_for([ticket])[ticket.pk],
         "thread": [
-            (m, name(m.author_name, m.author_side))
-            for m in selectors.messages_for(ticket, account)
+            (m, name(m.author_name, m.author_side)) for m in selectors.messages_for(ticket, account)
         ],
         "attachments": [
             (a, name(a.uploaded_by_name, a.uploader_side))
@@ -279,6 +282,13 @@ def ticket_context(account: Account, ticket: Ticket) -> dict[str, Any]:
         if ticket.assignee
         else "",
         "forms": _action_forms(account, ticket),
+        "customer_settings_url": reverse(
+            "portal:support_customer_settings", args=[ticket.customer_id]
+        )
+        if ticket.customer is not None
+        and not permissions.is_customer_side(account)
+        and permissions.can_manage_customer_support(account, ticket.customer)
+        else "",
     }
 
 
@@ -294,9 +304,7 @@ def ticket_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: Any) -> FileResponse:
     """One attachment as a download; an internal one only for whoever reads internal notes."""
     account = _reader(request)
-    attachment = access.get_for_user(
-        TicketAttachment.objects.select_related("ticket"), account, pk
-    )
+    attachment = access.get_for_user(TicketAttachment.objects.select_related("ticket"), account, pk)
     attachment = selectors.attachment_for(attachment.ticket, account, pk)
     response = FileResponse(
         attachment.file.open("rb"),
@@ -364,11 +372,12 @@ class EstimateView(TicketActionView):
     success_message = _("Die neue voraussichtliche Lösung wurde dem Meldenden mitgeteilt.")
 
 
-class AssignView(AcknowledgeView):
+class AssignView(TicketActionView):
     action = "assign"
     title = _("Bearbeiter festlegen")
     service = staticmethod(services.ticket_assign)
     success_message = _("Der Bearbeiter wurde festgelegt.")
+    form_extra = AcknowledgeView.form_extra
 
 
 class TransitionView(TicketActionView):

@@ -17,7 +17,11 @@ STATE_CLASSES = {
     "resolved": "text-bg-success",
     "closed": "text-bg-secondary",
 }
-SEVERITY_CLASSES = {"critical": "text-bg-danger", "major": "text-bg-warning", "minor": "text-bg-light border"}
+SEVERITY_CLASSES = {
+    "critical": "text-bg-danger",
+    "major": "text-bg-warning",
+    "minor": "text-bg-light border",
+}
 
 
 @register.filter

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,12 +20,14 @@ from django.db import transaction
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from portal import throttling
 from portal.generic import CustomerObjectView, ObjectFormView
-from provisioning import access, audit
+from provisioning import access, audit, throttle
 from provisioning.models import Customer, Reseller
 from support import permissions, portal_queries, selectors, services, states
 from support.models import (
@@ -149,8 +152,22 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 # Opening a ticket -----------------------------------------------------------------------
 
 
+def pin_limit() -> throttle.Limit:
+    """Guesses of a customer's support PIN are counted per customer, like guesses of a
+    password per login (the login limits' numbers)."""
+    return throttle.Limit(
+        "support-pin", settings.THROTTLE_LOGIN_PER_ACCOUNT, settings.THROTTLE_LOGIN_WINDOW
+    )
+
+
+PIN_THROTTLED = _(
+    "Zu viele falsche Support-PINs für diesen Kunden. Bitte versuchen Sie es um %(time)s wieder."
+)
+
+
 class TicketOpenView(ObjectFormView):
-    """A new ticket with all of SUP-1; a reseller records a customer's call (SUP-6)."""
+    """A new ticket with all of SUP-1; a reseller records a customer's call (SUP-6), whose
+    support PIN guesses are limited per customer."""
 
     template_name = "portal/support/ticket_open.html"
     form_class = TicketOpenForm
@@ -178,6 +195,20 @@ class TicketOpenView(ObjectFormView):
 
     def get_aliases(self, form: BaseForm) -> dict[str, list[str]]:
         return {"file": ["attachments"]}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        customer = request.POST.get("customer", "")
+        seconds = throttle.wait(pin_limit(), customer) if customer else 0
+        if seconds and permissions.records_for_customer(self.account):
+            form = self.get_form()
+            form.errors  # noqa: B018 - validate, so the form shows what was entered
+            page = TemplateResponse(request, self.template_name, self.get_context_data(form=form))
+            return throttling.refuse(request, page, seconds, PIN_THROTTLED)
+        return super().post(request, *args, **kwargs)
+
+    def refused(self, form: BaseForm) -> None:
+        if "support_pin" in form.errors and form.cleaned_data.get("customer") is not None:
+            throttle.fail(pin_limit(), str(form.cleaned_data["customer"].pk))
 
     def submit(self, form: BaseForm) -> Ticket:
         data = form.service_data()  # type: ignore[attr-defined]

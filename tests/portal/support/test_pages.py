@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -171,6 +172,35 @@ def test_reseller_records_a_call_with_the_support_pin(world: World, portal: Port
     assert Ticket.objects.get().identified_by == "pin"
     foreign = client.post(OPEN, {**data, "customer": world.customer_b1.pk, "support_pin": "4711"})
     assert foreign.status_code == 400
+
+
+def test_support_pin_guesses_are_limited_per_customer(
+    world: World, portal: Portal, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.THROTTLE_LOGIN_PER_ACCOUNT = 2
+    CustomerSupportSettings.objects.create(
+        customer=world.customer_a1, support_pin=make_password("4711")
+    )
+    client = portal(world.reseller_admin_a)
+    data = {
+        "customer": world.customer_a1.pk,
+        "support_pin": "0000",
+        "kind": "service_request",
+        "title": "Neue Rufnummer",
+        "description": "Bitte eine Nummer mehr.",
+        "reporter_name": "Erika Muster",
+    }
+    assert client.post(OPEN, data).status_code == 400
+    assert client.post(OPEN, data).status_code == 400
+    refused = client.post(OPEN, {**data, "support_pin": "4711"})
+    assert (
+        refused.status_code == 429 and "Zu viele falsche Support-PINs" in refused.content.decode()
+    )
+    assert Ticket.objects.count() == 0
+    cache.clear()
 
 
 def test_reseller_works_the_ticket_and_the_customer_reads_only_public_replies(

@@ -29,10 +29,16 @@ PLATFORM_REPLY = "Zertifikat am SBC erneuert, Registrierungen laufen wieder."
 PUBLIC_REPLY = "Die Telefone melden sich wieder an. Bitte prüfen Sie kurz."
 
 
+ERRORS: list[str] = []
+
+
 def _session(browser: Any, base: str, account: Account) -> Any:
+    """A signed-in page of its own; console and page errors are collected in ``ERRORS``."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.on("console", lambda m: ERRORS.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: ERRORS.append(str(e)))
     login(page, base, account.username)
     return page
 
@@ -49,6 +55,7 @@ def test_a_critical_fault_travels_to_the_platform_and_back(  # type: ignore[no-u
     live_server, browser, settings, tmp_path
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    ERRORS.clear()
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     world = build_world()
@@ -124,3 +131,5 @@ def test_a_critical_fault_travels_to_the_platform_and_back(  # type: ignore[no-u
     customer.goto(f"{base}/support/")
     customer.screenshot(path=str(SHOTS / "queue-customer.png"), full_page=True)
     assert customer.goto(f"{base}/support/tickets/{platform_ticket.pk}/").status == 404
+    # The 404 above is the only error the console may report.
+    assert [e for e in ERRORS if "404" not in e] == []

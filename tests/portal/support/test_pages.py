@@ -326,3 +326,49 @@ def test_desk_and_customer_settings(world: World, portal: Portal) -> None:
     assert "Support-PIN ist gesetzt" in reseller_page
     assert "Benutzer dürfen selbst Tickets eröffnen" not in reseller_page
     assert portal(world.end_user_a1).get(settings_url).status_code == 403
+
+
+def test_attachments_upload_and_download(world: World, portal: Portal) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from support.models import TicketAttachment
+
+    client = portal(world.customer_admin_a1)
+    answer = client.post(
+        OPEN,
+        {
+            "kind": "service_request",
+            "title": "Protokoll anbei",
+            "description": "Siehe Anhang.",
+            "reporter_name": "Erika Muster",
+            "attachments": [
+                SimpleUploadedFile("protokoll.txt", b"SIP/2.0 403 Forbidden\n", "text/plain")
+            ],
+        },
+    )
+    assert answer.status_code == 302
+    ticket = Ticket.objects.get()
+    shared = TicketAttachment.objects.get(ticket=ticket)
+    refused = client.post(
+        reverse("portal:support_reply", args=[ticket.pk]),
+        {"body": "Noch eine Datei", "attachments": [SimpleUploadedFile("bild.exe", b"MZ\x90")]},
+    )
+    assert refused.status_code == 400
+    assert not TicketMessage.objects.filter(body="Noch eine Datei").exists()
+    reseller = portal(world.reseller_admin_a)
+    reseller.post(
+        reverse("portal:support_reply", args=[ticket.pk]),
+        {
+            "body": "Mitschnitt intern",
+            "internal": "on",
+            "attachments": [SimpleUploadedFile("intern.txt", b"nur intern\n", "text/plain")],
+        },
+    )
+    internal = TicketAttachment.objects.get(ticket=ticket, internal=True)
+    page = client.get(_detail(ticket)).content.decode()
+    assert "protokoll.txt" in page and "intern.txt" not in page
+    download = client.get(reverse("portal:support_attachment", args=[shared.pk]))
+    assert download.status_code == 200
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert client.get(reverse("portal:support_attachment", args=[internal.pk])).status_code == 404
+    assert reseller.get(reverse("portal:support_attachment", args=[internal.pk])).status_code == 200

@@ -22,6 +22,7 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_billing
 	$(BIN)/python manage.py seed_demo_status
+	$(BIN)/python manage.py seed_demo_support
 
 ## Start the platform with demo data on http://127.0.0.1:8000 (embedded: SQLite, eager tasks).
 run: demo

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("portal.me.urls")),
     path("", include("portal.finance.urls")),
     path("", include("portal.status.urls")),
+    path("", include("portal.support.urls")),
 ]

@@ -215,3 +215,15 @@ def can_read_sla_report(account: Any) -> bool:
     """The monthly service-level report (SUP-3): platform staff for every reseller, a
     reseller's admins for their own (the chokepoint narrows the resellers)."""
     return _active(account) and account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN}
+
+
+def opens_tickets(account: Any, own_settings: CustomerSupportSettings | None) -> bool:
+    """Whether ``account`` opens tickets at all, asked before a form is shown: a reseller's
+    admin for its customers, a customer's admin (an end user where ``own_settings`` of its
+    customer allow it) for its own customer."""
+    if not can_open_any_ticket(account):
+        return False
+    if records_for_customer(account):
+        return True
+    customer = account.customer
+    return customer is not None and can_open_ticket(account, customer, own_settings)

@@ -27,6 +27,7 @@ from provisioning.permissions import (
     may_view_own_customer,
 )
 from status.permissions import can_view_status_admin
+from support.permissions import can_read_tickets
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -84,6 +85,9 @@ def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
         url = reverse("portal:my_calls")
         items.append(NavItem("my_calls", _("Weiterleitung & Telefonbuch"), url))
         items.append(NavItem("profile", _("Mein Profil"), reverse("portal:profile")))
+    if can_read_tickets(user):  # SUP-5: customers reach support through their reseller
+        url = reverse("portal:support_ticket_list")
+        items.append(NavItem("support", _("Support"), url))
     if may_use_admin_site(user):
         items.append(NavItem("admin", _("Django-Admin"), reverse("admin:index")))
     return items

@@ -55,6 +55,7 @@ from provisioning.models import (
     Site,
     Subscriber,
 )
+from support.models import Ticket
 from tests.pofile import read_po
 
 pytestmark = pytest.mark.browser
@@ -224,6 +225,17 @@ def expected_pages(role: str) -> dict[str, Expected]:
         return {path: Expected(what, 3) for group in groups for path, what in group.items()}
 
     audit = {url("audit_list"): "audit log"}
+    fault = Ticket.objects.get(parent=None, title="Telefone melden sich nicht an")
+    platform_ticket = Ticket.objects.get(parent=fault)
+    own_request = Ticket.objects.get(reporter_account__username="nutzer1")
+    queue = {url("support_ticket_list"): "support tickets"}
+    reseller_support = {
+        **queue,
+        url("support_ticket", fault): f"the customer ticket {fault.number}",
+        url("support_ticket", platform_ticket): f"the platform ticket {platform_ticket.number}",
+        url("support_desk", reseller): "the service desk settings",
+        url("support_customer_settings", bakery): "Bäckerei Krume: support settings",
+    }
     by_role = {
         "staff": {
             **picked_system,
@@ -235,6 +247,8 @@ def expected_pages(role: str) -> dict[str, Expected]:
                     url("finance_issuer_profile"): "the platform's invoicing data",
                     url("api_key_list"): "API keys",
                     reverse("admin:index"): "Django admin",
+                    url("support_ticket_list"): "support tickets",
+                    url("support_ticket", platform_ticket): "the platform ticket",
                 },
             ),
         },
@@ -254,9 +268,22 @@ def expected_pages(role: str) -> dict[str, Expected]:
                     url("customer_detail", office): "Kanzlei Weiss: customer",
                     url("api_key_list"): "API keys",
                 },
+                reseller_support,
             ),
         },
-        "kunde1": {**own_system, **pages(invoices, audit)},
+        "kunde1": {
+            **own_system,
+            **pages(
+                invoices,
+                audit,
+                queue,
+                {
+                    url("support_ticket", fault): f"the ticket {fault.number}",
+                    url("support_ticket_open"): "open a ticket",
+                    url("support_customer_settings", bakery): "support settings",
+                },
+            ),
+        },
         "kunde2": pages(
             audit,
             {
@@ -273,6 +300,8 @@ def expected_pages(role: str) -> dict[str, Expected]:
                 url("my_hotdesk"): "my hot-desk logins",
                 url("my_phonebook"): "my private phonebook",
                 url("profile"): "my profile",
+                url("support_ticket_list"): "support tickets",
+                url("support_ticket", own_request): "my own ticket",
             }
         ),
     }
@@ -538,6 +567,7 @@ def demo(transactional_db: None, settings, tmp_path: Path) -> None:  # type: ign
     settings.MEDIA_ROOT = str(tmp_path / "media")
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo_billing", stdout=io.StringIO())
+    call_command("seed_demo_support", stdout=io.StringIO())
 
 
 @pytest.fixture(scope="module")

@@ -700,3 +700,137 @@ CASES += [
     Case("status_group_edit", "staff", 200, _status_group, (*STATUS_OUTSIDERS, "reseller_admin_a")),
 ]
 NOT_OBJECT_URLS["status_unsubscribe"] = "unguessable token; tests/status/test_subscriptions.py"
+
+
+# Support (SUP-1 … SUP-6, TEN-3) ---------------------------------------------------------------
+
+TICKET_OUTSIDERS = (*OTHER_CUSTOMERS, "end_user_a1")
+
+
+def _ticket_of_a1(world: World) -> object:
+    from support import services as support_services
+
+    return support_services.ticket_open(
+        customer=world.customer_a1,
+        acting_user=world.customer_admin_a1,
+        data={
+            "title": "Matrix-Ticket",
+            "description": "Keine Anmeldung",
+            "kind": "fault",
+            "severity": "critical",
+        },
+    )
+
+
+def _acknowledged_ticket_of_a1(world: World) -> object:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from support import services as support_services
+
+    ticket = _ticket_of_a1(world)
+    return support_services.ticket_acknowledge(
+        ticket=ticket,  # type: ignore[arg-type]
+        acting_user=world.reseller_admin_a,
+        kind="fault",
+        severity="critical",
+        estimated_resolution_at=timezone.now() + dt.timedelta(hours=2),
+    )
+
+
+def _attachment_of_a1(world: World, *, internal: bool = False) -> object:
+    from support import services as support_services
+
+    ticket = _acknowledged_ticket_of_a1(world)
+    return support_services.attachment_add(
+        ticket=ticket,  # type: ignore[arg-type]
+        acting_user=world.reseller_admin_a if internal else world.customer_admin_a1,
+        filename="notiz-intern.txt" if internal else "protokoll.txt",
+        data=b"SIP REGISTER 401\n",
+        internal=internal,
+    )
+
+
+def _platform_ticket_of_a1(world: World) -> object:
+    from support import services as support_services
+
+    return support_services.ticket_escalate(
+        ticket=_acknowledged_ticket_of_a1(world),  # type: ignore[arg-type]
+        acting_user=world.reseller_admin_a,
+        note="Bitte SBC prüfen",
+    )
+
+
+CASES += [
+    Case("support_ticket", "customer_admin_a1", 200, _ticket_of_a1, TICKET_OUTSIDERS, ("get",)),
+    Case("support_acknowledge", "reseller_admin_a", 200, _ticket_of_a1, TICKET_OUTSIDERS),
+    Case("support_estimate", "reseller_admin_a", 200, _acknowledged_ticket_of_a1, TICKET_OUTSIDERS),
+    Case("support_assign", "reseller_admin_a", 200, _ticket_of_a1, TICKET_OUTSIDERS),
+    Case("support_state", "reseller_admin_a", 200, _ticket_of_a1, TICKET_OUTSIDERS),
+    Case("support_escalate", "reseller_admin_a", 200, _ticket_of_a1, TICKET_OUTSIDERS),
+    Case("support_reply", "customer_admin_a1", 200, _ticket_of_a1, TICKET_OUTSIDERS),
+    Case(
+        "support_attachment",
+        "customer_admin_a1",
+        200,
+        _attachment_of_a1,
+        TICKET_OUTSIDERS,
+        ("get",),
+    ),
+    # Internal notes' files and the second-level ticket: not even the ticket's own customer.
+    Case(
+        "support_attachment",
+        "reseller_admin_a",
+        200,
+        lambda w: _attachment_of_a1(w, internal=True),
+        (*TICKET_OUTSIDERS, "customer_admin_a1"),
+        ("get",),
+    ),
+    Case(
+        "support_ticket",
+        "reseller_admin_a",
+        200,
+        _platform_ticket_of_a1,
+        (*TICKET_OUTSIDERS, "customer_admin_a1"),
+        ("get",),
+    ),
+    Case(
+        "support_reply",
+        "staff",
+        200,
+        _platform_ticket_of_a1,
+        (*TICKET_OUTSIDERS, "customer_admin_a1"),
+    ),
+    Case(
+        "support_desk",
+        "reseller_admin_a",
+        200,
+        lambda w: w.reseller_a,
+        ("reseller_admin_b", "customer_admin_a1", "customer_admin_b1", "end_user_a1"),
+    ),
+    Case(
+        "support_customer_settings",
+        "customer_admin_a1",
+        200,
+        lambda w: w.customer_a1,
+        OTHER_CUSTOMERS,
+    ),
+]
+
+
+def test_customer_never_reads_internal_notes(world: World) -> None:
+    from support import services as support_services
+
+    ticket = _acknowledged_ticket_of_a1(world)
+    support_services.message_post(
+        ticket=ticket,  # type: ignore[arg-type]
+        acting_user=world.reseller_admin_a,
+        body="Nur intern: Kunde zahlt spät",
+        internal=True,
+    )
+    url = reverse("portal:support_ticket", args=[ticket.pk])  # type: ignore[attr-defined]
+    assert "Nur intern" in _client(world.reseller_admin_a).get(url).content.decode()
+    assert "Nur intern" not in _client(world.customer_admin_a1).get(url).content.decode()
+    queue = _client(world.reseller_admin_b).get(reverse("portal:support_ticket_list"))
+    assert "Matrix-Ticket" not in queue.content.decode()

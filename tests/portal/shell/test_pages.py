@@ -24,6 +24,7 @@ EXPECTED_NAV = {
         "network_checks",
         "service_status",
         "audit",
+        "support",
         "admin",
     ],
     "finance": ["dashboard", "resellers", "customers", "finance"],
@@ -35,6 +36,7 @@ EXPECTED_NAV = {
         "network_checks",
         "service_status",
         "audit",
+        "support",
     ],
     "customer_admin_a1": [
         "dashboard",
@@ -46,8 +48,9 @@ EXPECTED_NAV = {
         "finance",
         "network_checks",
         "audit",
+        "support",
     ],
-    "end_user_a1": ["dashboard", "my_phone", "my_calls", "profile"],
+    "end_user_a1": ["dashboard", "my_phone", "my_calls", "profile", "support"],
 }
 
 # What each role may open (200) and what it may not (403), beyond the menu itself.

@@ -36,7 +36,7 @@ from portal.shell.nav import (
     may_list_resellers,
     may_view_own_customer,
 )
-from provisioning import services, throttle
+from provisioning import audit, services, throttle
 from provisioning.access import get_for_user, restrict, visible_customers, visible_resellers
 from provisioning.models import ApiKey, AuditEvent, Customer, CustomerState, Reseller
 from provisioning.permissions import (
@@ -250,6 +250,14 @@ def _type_label(object_type: str) -> str:
         return object_type
 
 
+def _object_text(event: AuditEvent) -> str:
+    """The object column: the object's name, or for a list read "Liste gelesen: 50 Benutzer"."""
+    listed = event.changes.get(audit.LIST_KEY)
+    if isinstance(listed, dict) and isinstance(listed.get("count"), int):
+        return audit.list_repr(event.object_type, listed["count"])
+    return event.object_repr
+
+
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     user = _account(request)
@@ -275,6 +283,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         {
             "event": event,
             "type": _type_label(event.object_type),
+            "object": _object_text(event),
             "changes": [
                 (
                     _field_label(event.object_type, name),

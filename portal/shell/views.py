@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 
 from portal import throttling
 from portal.refusals import attempt
+from portal.shell import second_factor
 from portal.shell.audit_values import readable
 from portal.shell.forms import (
     ApiKeyForm,
@@ -96,6 +97,9 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
+        account = form.get_user()
+        if second_factor.asks_for_code(account):
+            return second_factor.begin(self.request, account, self.get_success_url())
         throttle.login_succeeded(self.request.POST.get("username", ""))
         return super().form_valid(form)
 

@@ -24,9 +24,10 @@ EXPECTED_NAV = {
         "network_checks",
         "service_status",
         "audit",
+        "second_factor",
         "admin",
     ],
-    "finance": ["dashboard", "resellers", "customers", "finance"],
+    "finance": ["dashboard", "resellers", "customers", "finance", "second_factor"],
     "reseller_admin_a": [
         "dashboard",
         "customers",
@@ -35,6 +36,7 @@ EXPECTED_NAV = {
         "network_checks",
         "service_status",
         "audit",
+        "second_factor",
     ],
     "customer_admin_a1": [
         "dashboard",
@@ -56,6 +58,7 @@ SECTIONS = {
     "customers": "portal:customer_list",
     "api_keys": "portal:api_key_list",
     "audit": "portal:audit_list",
+    "second_factor": "portal:second_factor",
 }
 
 

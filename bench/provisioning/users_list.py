@@ -46,6 +46,7 @@ BARE_FIELDS = (
 
 def bare_users(request, pk):  # type: ignore[no-untyped-def]
     """The yardstick: the same 50 rows as ``.values()`` and the count, nothing else."""
+    from django.db.models import Q
     from django.http import JsonResponse
 
     from provisioning.models import Subscriber
@@ -53,8 +54,14 @@ def bare_users(request, pk):  # type: ignore[no-untyped-def]
     request.user.is_authenticated  # noqa: B018 - load the account like every page does
     rows = Subscriber.objects.filter(customer_id=pk)
     query = request.GET.get("q", "")
-    if query:
-        rows = rows.filter(last_name__icontains=query)
+    if query:  # the same columns the users search looks at
+        rows = rows.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(display_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(number__e164__contains=query)
+        )
     page = int(request.GET.get("page", "1"))
     start = (page - 1) * PAGE_SIZE
     ordered = rows.order_by("last_name", "first_name", "pk").values(*BARE_FIELDS)

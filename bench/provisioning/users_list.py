@@ -30,18 +30,6 @@ os.environ.setdefault("STIMME_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 TARGET_MS = 150.0
 BARE_LIMIT = 2.0
 PAGE_SIZE = 50
-BARE_FIELDS = (
-    "id",
-    "first_name",
-    "last_name",
-    "display_name",
-    "email",
-    "package",
-    "is_active",
-    "site__name",
-    "number__e164",
-    "number__extension",
-)
 
 
 def bare_users(request, pk):  # type: ignore[no-untyped-def]
@@ -49,6 +37,7 @@ def bare_users(request, pk):  # type: ignore[no-untyped-def]
     from django.db.models import Q
     from django.http import JsonResponse
 
+    from portal.system.users import LIST_COLUMNS  # the columns a row of the page shows
     from provisioning.models import Subscriber
 
     request.user.is_authenticated  # noqa: B018 - load the account like every page does
@@ -64,7 +53,7 @@ def bare_users(request, pk):  # type: ignore[no-untyped-def]
         )
     page = int(request.GET.get("page", "1"))
     start = (page - 1) * PAGE_SIZE
-    ordered = rows.order_by("last_name", "first_name", "pk").values(*BARE_FIELDS)
+    ordered = rows.order_by("last_name", "first_name", "pk").values("id", *LIST_COLUMNS)
     return JsonResponse(
         {"count": rows.count(), "results": list(ordered[start : start + PAGE_SIZE])},
         json_dumps_params={"default": str},

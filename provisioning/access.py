@@ -80,7 +80,7 @@ def get_for_user(
     except (queryset.model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
         raise Http404 from None
     if getattr(account, "is_platform", False):
-        audit.record_access(actor=account, instances=[obj])  # type: ignore[arg-type]
+        audit.record_object_access(actor=account, instance=obj)  # type: ignore[arg-type]
     return obj
 
 

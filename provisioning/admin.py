@@ -21,7 +21,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
     ) -> Any:
         obj = super().get_object(request, object_id, from_field)
         if obj is not None and request.method == "GET":
-            audit.record_access(actor=request.user, instances=[obj])  # type: ignore[arg-type]
+            audit.record_object_access(actor=request.user, instance=obj)  # type: ignore[arg-type]
         return obj
 
     @transaction.atomic

@@ -1,9 +1,10 @@
 """Writing the audit log (AUD-1).
 
 Services call :func:`record_change` inside their transaction; the access chokepoint calls
-:func:`record_access` when platform staff read a customer's data. Where a change came from
-(portal, API, admin, task, command line) and the client address come from the audit context,
-which the middleware, tasks and commands set.
+:func:`record_object_access` when platform staff read one object of a customer, list pages and
+exports call :func:`record_access` once per page (one entry per customer shown). Where a
+change came from (portal, API, admin, task, command line) and the client address come from the
+audit context, which the middleware, tasks and commands set.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .models import AuditAction, AuditEvent, Channel
 
@@ -199,40 +202,104 @@ def changes_between(before: dict[str, Any], instance: models.Model) -> dict[str,
     return diff(before, snapshot(instance), _secret_fields(instance))
 
 
-def record_access(*, actor: Account, instances: Iterable[models.Model]) -> int:
-    """Record that platform staff read customer data; one entry per object read.
+def record_object_access(*, actor: Account, instance: models.Model) -> int:
+    """Record that platform staff read one object of a customer: one entry naming it.
 
     Objects outside any customer (a reseller's own record, say) are the platform's own data
     and are not recorded; neither is reading the log itself (``audit_reads = False``), which
-    would grow the log by reading it. Returns the number of entries written.
+    would grow the log by reading it. Returns the number of entries written (0 or 1).
+    """
+    if not actor.is_platform or not getattr(instance, "audit_reads", True):
+        return 0
+    reseller_id, customer_id = scope_of(instance)
+    if customer_id is None:
+        return 0
+    context = current_context()
+    AuditEvent.objects.create(
+        occurred_at=timezone.now(),
+        channel=context.channel,
+        ip_address=context.ip_address,
+        action=AuditAction.ACCESS,
+        object_type=_object_type(instance),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        reseller_id=reseller_id,
+        customer_id=customer_id,
+        **_actor_fields(actor),
+    )
+    return 1
+
+
+LIST_KEY = "list"
+"""The key of ``changes`` under which a list entry names what it showed: ``{"count", "ids"}``."""
+
+
+def list_repr(object_type: str, count: int) -> str:
+    """How a list entry reads, "Liste gelesen: 50 Benutzer", in the active language."""
+    try:
+        meta = apps.get_model(object_type)._meta
+        objects = str(meta.verbose_name if count == 1 else meta.verbose_name_plural)
+    except (LookupError, ValueError):
+        objects = object_type
+    return gettext("Liste gelesen: %(count)s %(objects)s") % {"count": count, "objects": objects}
+
+
+def _customer_of(instance: models.Model) -> uuid.UUID | None:
+    return _resolve(instance, getattr(instance, "audit_scope", (None, None))[1])
+
+
+def record_access(*, actor: Account, instances: Iterable[models.Model]) -> int:
+    """Record that platform staff read a list (a page, an export) of customer data: one entry
+    per customer whose objects it showed, naming them in ``changes["list"]`` — so a page of
+    one customer's 50 users writes one row, and each customer still finds the read in its own
+    log. Single objects go through :func:`record_object_access`.
+
+    Objects outside any customer and the log itself (``audit_reads = False``) are not
+    recorded. Returns the number of entries written.
     """
     if not actor.is_platform:
         return 0
-    context = current_context()
-    now = timezone.now()
-    seen: set[tuple[str, str]] = set()
-    events = []
+    groups: dict[tuple[str, uuid.UUID], list[str]] = {}
     for instance in instances:
         if not getattr(instance, "audit_reads", True):
             continue
-        reseller_id, customer_id = scope_of(instance)
-        key = (_object_type(instance), str(instance.pk))
-        if customer_id is None or key in seen:
+        customer_id = _customer_of(instance)
+        if customer_id is None:
             continue
-        seen.add(key)
-        events.append(
-            AuditEvent(
-                occurred_at=now,
-                channel=context.channel,
-                ip_address=context.ip_address,
-                action=AuditAction.ACCESS,
-                object_type=key[0],
-                object_id=key[1],
-                object_repr=str(instance)[:200],
-                reseller_id=reseller_id,
-                customer_id=customer_id,
-                **_actor_fields(actor),
-            )
+        ids = groups.setdefault((_object_type(instance), customer_id), [])
+        pk = str(instance.pk)
+        if pk not in ids:
+            ids.append(pk)
+    if not groups:
+        return 0
+    from .models import Customer
+
+    resellers = dict(
+        Customer.objects.filter(pk__in={customer for _, customer in groups}).values_list(
+            "pk", "reseller_id"
         )
+    )
+    with translation.override("de"):
+        german_repr = {
+            (kind, len(ids)): list_repr(kind, len(ids)) for (kind, _), ids in groups.items()
+        }
+    context = current_context()
+    now = timezone.now()
+    events = [
+        AuditEvent(
+            occurred_at=now,
+            channel=context.channel,
+            ip_address=context.ip_address,
+            action=AuditAction.ACCESS,
+            object_type=object_type,
+            object_id="",
+            object_repr=german_repr[object_type, len(ids)][:200],
+            changes={LIST_KEY: {"count": len(ids), "ids": ids}},
+            reseller_id=resellers.get(customer_id),
+            customer_id=customer_id,
+            **_actor_fields(actor),
+        )
+        for (object_type, customer_id), ids in groups.items()
+    ]
     AuditEvent.objects.bulk_create(events)
     return len(events)

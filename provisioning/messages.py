@@ -105,6 +105,12 @@ register(
         "api_key_name_taken": gettext_noop(
             "Sie haben bereits einen aktiven Schlüssel mit diesem Namen."
         ),
+        "second_factor_exists": gettext_noop("Dieser Zugang hat bereits einen zweiten Faktor."),
+        "second_factor_not_started": gettext_noop(
+            "Bitte beginnen Sie die Einrichtung des zweiten Faktors erneut."
+        ),
+        "second_factor_code_wrong": gettext_noop("Der Code stimmt nicht."),
+        "second_factor_missing": gettext_noop("Dieser Zugang hat keinen zweiten Faktor."),
         "audit_append_only": gettext_noop(
             "Einträge des Änderungsprotokolls können weder geändert noch gelöscht werden."
         ),

@@ -161,3 +161,34 @@ def can_set_up_systems(account: Account) -> bool:
 def can_manage_users_at_all(account: Account) -> bool:
     """Roles that manage users and devices at all (per customer: ``can_manage_users``)."""
     return account.role in {Role.PLATFORM_STAFF, Role.RESELLER_ADMIN, Role.CUSTOMER_ADMIN}
+
+
+# Second factor (TEN-4) -------------------------------------------------------------------------
+
+SECOND_FACTOR_ROLES = frozenset({Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE, Role.RESELLER_ADMIN})
+
+
+def may_use_second_factor(account: Account) -> bool:
+    """Platform staff, platform finance and reseller admins log in with a second factor."""
+    return account.role in SECOND_FACTOR_ROLES
+
+
+def needs_second_factor(account: Account) -> bool:
+    """Required for the platform's logins; for a reseller's admins when the reseller says so."""
+    if account.role in (Role.PLATFORM_STAFF, Role.PLATFORM_FINANCE):
+        return True
+    return (
+        account.role == Role.RESELLER_ADMIN
+        and account.reseller is not None
+        and account.reseller.admins_need_second_factor
+    )
+
+
+def can_reset_second_factors(actor: Account) -> bool:
+    """Platform staff reset the second factor of a login that lost it (a lost phone)."""
+    return actor.role == Role.PLATFORM_STAFF
+
+
+def may_reset_second_factor(actor: Account, account: Account) -> bool:
+    """…of another login, never their own, so a stolen password alone cannot replace it."""
+    return can_reset_second_factors(actor) and actor.pk != account.pk

@@ -7,6 +7,7 @@ all ask :func:`is_entitled`.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
 
 class Package(StrEnum):
@@ -92,7 +93,13 @@ def is_entitled(package: Package | str, feature: Feature | str) -> bool:
 
 def entitlements(package: Package | str) -> dict[str, bool]:
     """Every feature of LIC-5 with whether ``package`` includes it."""
-    return {feature.value: is_entitled(package, feature) for feature in Feature}
+    return dict(_entitlements(Package(package)))
+
+
+@cache
+def _entitlements(package: Package) -> tuple[tuple[str, bool], ...]:
+    """Computed once per package: a list page asks for every row."""
+    return tuple((feature.value, is_entitled(package, feature)) for feature in Feature)
 
 
 def lost_features(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 from typing import Any
+
+import pyotp
 
 from provisioning import services
 from provisioning.models import (
@@ -19,6 +22,7 @@ from provisioning.models import (
 )
 
 PASSWORD = "correct-horse-battery-9"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _seq = itertools.count(1)
 
 
@@ -197,3 +201,24 @@ def build_system(
     user = services.user_create(customer=customer, acting_user=actor, data=user_data(site, "10"))
     customer.refresh_from_db()
     return System(customer=customer, site=site, trunk=trunk, block=block, user=user)
+
+
+def enrol_second_factor(account: Account, secret: str = TOTP_SECRET) -> None:
+    """Give ``account`` an authenticator app with a known secret (TEN-4), unless it has one."""
+    from provisioning.services import second_factor
+
+    if second_factor.confirmed_factor(account) is None:
+        second_factor.second_factor_start(account=account, secret=secret)
+        second_factor.second_factor_confirm(account=account, code=pyotp.TOTP(secret).now())
+
+
+def second_factor_code(username: str, secret: str = TOTP_SECRET) -> str:
+    """A code the login of ``username`` accepts now: the current time step's, or — when that
+    step is used up by an earlier login — the next one's, waiting for it if need be."""
+    from provisioning.models import SecondFactor
+
+    last = SecondFactor.objects.get(account__username=username).last_step
+    step = max(int(time.time()) // 30, -1 if last is None else last + 1)
+    while step > int(time.time()) // 30 + 1:
+        time.sleep(1)
+    return str(pyotp.TOTP(secret).generate_otp(step))

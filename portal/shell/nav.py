@@ -24,6 +24,7 @@ from provisioning.permissions import (
     may_list_customers,
     may_list_resellers,
     may_use_admin_site,
+    may_use_second_factor,
     may_view_own_customer,
 )
 from status.permissions import can_view_status_admin
@@ -88,6 +89,9 @@ def build_nav(account: Account | AnonymousUser) -> list[NavItem]:
     if can_read_tickets(user):  # SUP-5: customers reach support through their reseller
         url = reverse("portal:support_ticket_list")
         items.append(NavItem("support", _("Support"), url))
+    if may_use_second_factor(user):
+        url = reverse("portal:second_factor")
+        items.append(NavItem("second_factor", _("Zweiter Faktor"), url))
     if may_use_admin_site(user):
         items.append(NavItem("admin", _("Django-Admin"), reverse("admin:index")))
     return items

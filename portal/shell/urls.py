@@ -4,13 +4,18 @@ tests/portal/test_isolation.py."""
 
 from django.urls import include, path
 
-from . import password, views
+from . import password, second_factor, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", second_factor.login_code, name="login_code"),
+    path("login/enrol/", second_factor.login_enrol, name="login_enrol"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("second-factor/", second_factor.second_factor, name="second_factor"),
+    path("second-factor/codes/", second_factor.second_factor_codes, name="second_factor_codes"),
+    path("second-factor/reset/", second_factor.second_factor_reset, name="second_factor_reset"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password/reset/", password.PasswordResetView.as_view(), name="password_reset"),

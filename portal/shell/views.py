@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 
 from portal import throttling
 from portal.refusals import attempt
+from portal.shell import second_factor
 from portal.shell.audit_values import readable
 from portal.shell.forms import (
     ApiKeyForm,
@@ -36,7 +37,7 @@ from portal.shell.nav import (
     may_list_resellers,
     may_view_own_customer,
 )
-from provisioning import services, throttle
+from provisioning import audit, services, throttle
 from provisioning.access import get_for_user, restrict, visible_customers, visible_resellers
 from provisioning.models import ApiKey, AuditEvent, Customer, CustomerState, Reseller
 from provisioning.permissions import (
@@ -96,6 +97,9 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
+        account = form.get_user()
+        if second_factor.asks_for_code(account):
+            return second_factor.begin(self.request, account, self.get_success_url())
         throttle.login_succeeded(self.request.POST.get("username", ""))
         return super().form_valid(form)
 
@@ -250,6 +254,14 @@ def _type_label(object_type: str) -> str:
         return object_type
 
 
+def _object_text(event: AuditEvent) -> str:
+    """The object column: the object's name, or for a list read "Liste gelesen: 50 Benutzer"."""
+    listed = event.changes.get(audit.LIST_KEY)
+    if isinstance(listed, dict) and isinstance(listed.get("count"), int):
+        return audit.list_repr(event.object_type, listed["count"])
+    return event.object_repr
+
+
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     user = _account(request)
@@ -275,6 +287,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         {
             "event": event,
             "type": _type_label(event.object_type),
+            "object": _object_text(event),
             "changes": [
                 (
                     _field_label(event.object_type, name),

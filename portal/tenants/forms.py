@@ -34,6 +34,7 @@ RESELLER_FORM_FIELDS = [
     "contact_name",
     "contact_email",
     "contact_phone",
+    "admins_need_second_factor",
 ]
 
 

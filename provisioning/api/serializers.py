@@ -31,6 +31,7 @@ class ResellerSerializer(_PhoneNormalizing):
             "contact_name",
             "contact_email",
             "contact_phone",
+            "admins_need_second_factor",
             "created_at",
             "updated_at",
         ]

@@ -52,6 +52,7 @@ from .netchecks import (
     NetworkCheck,
     SiteCheckToken,
 )
+from .second_factor import RecoveryCode, SecondFactor
 from .system import (
     GATEWAY_MODELS,
     ConnectionType,
@@ -140,8 +141,10 @@ __all__ = [
     "PhonebookNumber",
     "PickupGroup",
     "Provider",
+    "RecoveryCode",
     "Reseller",
     "Role",
+    "SecondFactor",
     "Site",
     "SiteCheckToken",
     "Subscriber",

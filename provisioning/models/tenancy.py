@@ -84,6 +84,14 @@ class Reseller(Address, TimestampedModel):
     contact_phone = models.CharField(
         _("Telefon"), max_length=30, blank=True, validators=[validate_phone]
     )
+    admins_need_second_factor = models.BooleanField(
+        _("Admins müssen einen zweiten Faktor nutzen"),
+        default=False,
+        help_text=_(
+            "Die Admins dieses Resellers melden sich zusätzlich mit einem Code aus einer "
+            "Authenticator-App an (TOTP)."
+        ),
+    )
 
     tenant: ClassVar[TenantPath] = TenantPath(reseller="id", customer=None)
     audit_scope: ClassVar[AuditScope] = ("id", None)

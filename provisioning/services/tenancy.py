@@ -49,6 +49,7 @@ RESELLER_FIELDS = frozenset(
         "contact_name",
         "contact_email",
         "contact_phone",
+        "admins_need_second_factor",
     }
 )
 CUSTOMER_FIELDS = frozenset(

@@ -15,7 +15,8 @@ import pytest
 from billing import services
 from billing.models import Invoice, InvoiceState
 from tests.billing.conftest import WHOLESALE, berlin, hold
-from tests.factories import PASSWORD, build_world
+from tests.browser.conftest import login
+from tests.factories import build_world
 from tests.realservices import require_chromium
 
 # The live server runs in a thread while Playwright's sync API drives an event loop here.
@@ -61,11 +62,7 @@ def _page(browser: Any, base: str, username: str) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
     page = context.new_page()
     page.set_default_timeout(30_000)
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    login(page, base, username)
     return page
 
 

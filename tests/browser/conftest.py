@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.factories import PASSWORD
+from provisioning.models import Account
+from provisioning.permissions import needs_second_factor
+from tests.factories import PASSWORD, enrol_second_factor, second_factor_code
 from tests.realservices import require_chromium
 
 # pytest-django's live_server runs in a thread while Playwright's sync API drives an event
@@ -44,11 +46,20 @@ def browser() -> Iterator[Any]:
 
 
 def login(page, base_url: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    """Log in through the login form and wait for the dashboard."""
+    """Log in through the login form — and, for a login that needs one, the second step with
+    a code from the known test secret (enrolled here if missing) — and wait for the
+    dashboard."""
+    account = Account.objects.get(username=username)
+    if needs_second_factor(account):
+        enrol_second_factor(account)
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("#login-form button[type=submit]")
+    if needs_second_factor(account):
+        page.wait_for_url(f"{base_url}/login/code/")
+        page.fill("#id_code", second_factor_code(username))
+        page.click("#code-form button[type=submit]")
     page.wait_for_url(f"{base_url}/")
 
 

@@ -44,7 +44,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from billing.models import BillingRun, Invoice
-from provisioning.management.commands.seed_demo import CUSTOMERS, DEMO_PASSWORD
+from provisioning.management.commands.seed_demo import (
+    CUSTOMERS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+)
 from provisioning.models import (
     Customer,
     HuntGroup,
@@ -56,6 +60,7 @@ from provisioning.models import (
     Subscriber,
 )
 from support.models import Ticket
+from tests.factories import second_factor_code
 from tests.pofile import read_po
 
 pytestmark = pytest.mark.browser
@@ -490,6 +495,11 @@ def _log_in(crawl: Crawl, page: Any, english: list[EnglishText]) -> None:
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("#login-form button[type=submit]")
     page.wait_for_url(lambda url: urlsplit(url).path != "/login/")
+    if urlsplit(page.url).path == "/login/code/":  # staff and finance: the second step
+        _check_page(crawl, page, "/login/code/", english)
+        page.fill("#id_code", second_factor_code(crawl.role, DEMO_TOTP_SECRET))
+        page.click("#code-form button[type=submit]")
+        page.wait_for_url(lambda url: urlsplit(url).path != "/login/code/")
 
 
 def crawl_as(

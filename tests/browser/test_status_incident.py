@@ -9,7 +9,8 @@ import pytest
 
 from status import services
 from status.models import Event
-from tests.factories import PASSWORD, build_world
+from tests.browser.conftest import login
+from tests.factories import build_world
 from tests.realservices import require_chromium
 
 pytestmark = pytest.mark.browser
@@ -64,11 +65,7 @@ def test_staff_resolve_an_incident_and_the_public_history_words_it(  # type: ign
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", world.staff.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("#login-form button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        login(page, live_server.url, world.staff.username)
 
         page.goto(f"{live_server.url}/service-status/")
         page.click("#incident-create")

@@ -14,7 +14,7 @@ from provisioning import services
 from provisioning.audit import MASK
 from provisioning.errors import ApplicationError
 from provisioning.models import Account, AuditEvent
-from tests.factories import World
+from tests.factories import World, site_data
 from tests.realservices import require_postgresql
 
 ApiFactory = Callable[[Account | None], APIClient]
@@ -70,6 +70,35 @@ def test_staff_listing_customers_records_one_access_per_customer_shown(
     assert sorted(map(str, accessed)) == sorted(
         str(c.pk) for c in (world.customer_a1, world.customer_a2, world.customer_b1)
     )
+
+
+def test_staff_reading_a_page_of_one_customer_writes_one_entry_naming_every_row(
+    world: World, api: ApiFactory
+) -> None:
+    services.customer_set_base_license(
+        customer=world.customer_a1, license_type="grundlizenz", acting_user=world.staff
+    )
+    for index, name in enumerate(("Zentrale", "Lager", "Filiale")):
+        services.site_create(
+            customer=world.customer_a1,
+            acting_user=world.staff,
+            data=site_data(name=name),
+            extra_site_license=index > 0,
+        )
+    before = AuditEvent.objects.filter(action="access").count()
+    response = api(world.staff).get("/api/v1/sites/", {"customer": str(world.customer_a1.pk)})
+    assert response.status_code == 200
+    shown = {row["id"] for row in response.json()["results"]}
+    entries = AuditEvent.objects.filter(action="access", customer_id=world.customer_a1.pk)
+    assert before == 0
+    assert len(shown) == 3
+    assert entries.count() == 1
+    entry = entries.get()
+    assert entry.object_type == "provisioning.site"
+    assert entry.reseller_id == world.reseller_a.pk
+    assert set(entry.changes["list"]["ids"]) == shown
+    assert entry.changes["list"]["count"] == len(shown)
+    assert entry.object_repr.startswith("Liste gelesen: ")
 
 
 def test_reseller_reading_its_customer_is_not_an_access_event(

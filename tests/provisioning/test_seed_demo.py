@@ -97,3 +97,25 @@ def test_demo_customer_uses_every_feature(db: None, settings, tmp_path: Path) ->
     assert PhonebookEntry.objects.filter(phonebook__owner=paul).count() == 2
     checks = NetworkCheck.objects.filter(customer=bakery).order_by("received_at")
     assert [c.overall for c in checks] == ["fail", "pass"]
+
+
+def test_demo_platform_logins_pass_the_second_step_with_the_documented_secret(db) -> None:  # type: ignore[no-untyped-def]
+    """TEN-4: staff and finance need a second factor; the demo enrols the public demo secret
+    for them and prints how to get a code."""
+    import io
+
+    import pyotp
+
+    from provisioning.management.commands.seed_demo import DEMO_TOTP_SECRET
+    from provisioning.services import second_factor
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert DEMO_TOTP_SECRET in out.getvalue()
+    for username in ("staff", "finance"):
+        account = Account.objects.get(username=username)
+        assert second_factor.confirmed_factor(account) is not None
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+        assert second_factor.second_factor_check(account=account, code=code)
+    reseller = Account.objects.get(username="reseller")
+    assert second_factor.confirmed_factor(reseller) is None

@@ -16,6 +16,7 @@ import wave
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pyotp
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -46,6 +47,7 @@ from provisioning.models import (
     VoicemailBox,
 )
 from provisioning.models.system import normalize_mac
+from provisioning.services import second_factor
 from telephony.netcheck import verdict
 from telephony.netcheck.ports import NET2_ALL
 from telephony.netcheck.result import (
@@ -63,6 +65,8 @@ from telephony.netcheck.result import (
 )
 
 DEMO_PASSWORD = "stimme-demo-2026"
+DEMO_TOTP_SECRET = "STIMMEDEMOTOTPSECRETFORDEMOONLY2"
+"""The authenticator secret of the demo's platform logins (staff, finance): public, demo only."""
 BERLIN = ZoneInfo("Europe/Berlin")
 
 RESELLER = {
@@ -274,6 +278,14 @@ class Command(BaseCommand):
             email=f"{username}@stimme.example",
             **scope,
         )
+
+    def _second_factor(self, account: Account) -> None:
+        """Enrol the demo secret, so the demo's platform logins can pass the second step."""
+        if second_factor.confirmed_factor(account) is not None:
+            return
+        second_factor.second_factor_start(account=account, secret=DEMO_TOTP_SECRET)
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+        second_factor.second_factor_confirm(account=account, code=code)
 
     def _telephone_system(self, customer: Customer, staff: Account, end_user: Account) -> None:
         """Base license, a site with trunk and number block, and a few users (once)."""
@@ -576,7 +588,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with audit_context(channel=Channel.CLI):
             staff = self._account("staff", Role.PLATFORM_STAFF)
-            self._account("finance", Role.PLATFORM_FINANCE)
+            finance = self._account("finance", Role.PLATFORM_FINANCE)
+            for platform_login in (staff, finance):
+                self._second_factor(platform_login)
             reseller = Reseller.objects.filter(company_name=RESELLER["company_name"]).first()
             if reseller is None:
                 reseller = services.reseller_create(acting_user=staff, data=RESELLER)
@@ -615,3 +629,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, label in rows:
             self.stdout.write(f"  {username:<10} {label}")
+        self.stdout.write(
+            "staff and finance also ask for a code from an authenticator app (TOTP) with the "
+            f"demo secret {DEMO_TOTP_SECRET} (demo only), e.g.\n"
+            f"  .venv/bin/python -c 'import pyotp; print(pyotp.TOTP(\"{DEMO_TOTP_SECRET}\").now())'"
+        )

@@ -131,3 +131,20 @@ def test_changed_values_read_as_the_reader_knows_them(world: World) -> None:
     assert readable("billing.price", "amount_cents", 123456) == "1.234,56 €"
     assert readable("billing.pricelist", "valid_from", "2026-01-01") == "01.01.2026"
     assert readable("provisioning.huntgroup", "site", "not-an-id") == "not-an-id"
+
+
+def test_a_page_staff_read_shows_as_one_list_entry_in_the_customers_log(world: World) -> None:
+    """AUD-1, platform reads: staff opening a customer's users page writes one entry for the
+    page, and the customer admin's log words it "Liste gelesen: 1 Benutzer"."""
+    system = build_system(world.customer_a1, world.reseller_admin_a)
+    staff_page = _client(world.staff).get(f"/customers/{system.customer.pk}/users/")
+    assert staff_page.status_code == 200
+    listed = AuditEvent.objects.filter(action="access", object_type="provisioning.subscriber")
+    assert listed.count() == 1
+    assert listed.get().changes["list"]["ids"] == [str(system.user.pk)]
+    page = _client(world.customer_admin_a1).get(reverse("portal:audit_list"), {"action": "access"})
+    assert "Liste gelesen: 1 Benutzer" in page.content.decode()
+    english = _client(world.customer_admin_a1).get(
+        reverse("portal:audit_list"), {"action": "access"}, headers={"accept-language": "en"}
+    )
+    assert english.status_code == 200

@@ -25,9 +25,10 @@ EXPECTED_NAV = {
         "service_status",
         "audit",
         "support",
+        "second_factor",
         "admin",
     ],
-    "finance": ["dashboard", "resellers", "customers", "finance"],
+    "finance": ["dashboard", "resellers", "customers", "finance", "second_factor"],
     "reseller_admin_a": [
         "dashboard",
         "customers",
@@ -37,6 +38,7 @@ EXPECTED_NAV = {
         "service_status",
         "audit",
         "support",
+        "second_factor",
     ],
     "customer_admin_a1": [
         "dashboard",
@@ -59,6 +61,7 @@ SECTIONS = {
     "customers": "portal:customer_list",
     "api_keys": "portal:api_key_list",
     "audit": "portal:audit_list",
+    "second_factor": "portal:second_factor",
 }
 
 

@@ -105,6 +105,9 @@ register(
         "api_key_name_taken": gettext_noop(
             "Sie haben bereits einen aktiven Schlüssel mit diesem Namen."
         ),
+        "in_use": gettext_noop(
+            "Das wird noch verwendet von: %(referrers)s. Entfernen oder ändern Sie diese zuerst."
+        ),
         "audit_append_only": gettext_noop(
             "Einträge des Änderungsprotokolls können weder geändert noch gelöscht werden."
         ),

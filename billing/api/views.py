@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from provisioning import access
 from provisioning.api.base import ScopedViewSet
 from provisioning.api.filters import IdFilterSet
+from provisioning.downloads import attachment
 from provisioning.errors import ApplicationError
 from provisioning.models import Account, Reseller
 from provisioning.permissions import ensure, is_reseller_admin
@@ -209,17 +210,19 @@ class _DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     @action(detail=True, methods=["get"])
     def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
         invoice = self._final()
-        response = HttpResponse(bytes(invoice.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-        return response
+        return attachment(
+            bytes(invoice.pdf), filename=f"{invoice.number}.pdf", content_type="application/pdf"
+        )
 
     @extend_schema(responses={200: OpenApiResponse(description="EN 16931 CII XML")})
     @action(detail=True, methods=["get"])
     def xml(self, request: Request, pk: str | None = None) -> HttpResponse:
         invoice = self._final()
-        response = HttpResponse(invoice.xml.encode("utf-8"), content_type="application/xml")
-        response["Content-Disposition"] = f'attachment; filename="{invoice.number}.xml"'
-        return response
+        return attachment(
+            invoice.xml.encode("utf-8"),
+            filename=f"{invoice.number}.xml",
+            content_type="application/xml",
+        )
 
 
 class InvoiceViewSet(_DocumentViewSet):
@@ -382,6 +385,4 @@ class ExportView(APIView):
         body, name, content_type = exports.export_file(
             invoices, month=month, issuer_key=issuer, kind=kind
         )
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(body, filename=name, content_type=content_type)

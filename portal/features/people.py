@@ -3,27 +3,23 @@ of hot-desk logins (FEA-7)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.features.forms import (
-    ForwardingForm,
-    PickupGroupForm,
-    VoicemailForm,
-)
-from portal.features.views import _account, _customer
+from portal.features.forms import ForwardingForm, PickupGroupForm, VoicemailForm
+from portal.features.views import FeatureDeleteView, FeatureEditView, _account, _customer
 from portal.refusals import attempt, perform
 from provisioning import services
 from provisioning.access import get_for_user
 from provisioning.models import (
     CallForwarding,
-    Customer,
     Device,
     HotDeskLogin,
     PickupGroup,
@@ -31,9 +27,6 @@ from provisioning.models import (
     VoicemailBox,
 )
 from telephony.entitlements import Feature, is_entitled
-
-if TYPE_CHECKING:
-    pass
 
 T = "portal/features/more/"
 
@@ -48,74 +41,32 @@ def pickup_list(request: HttpRequest, pk: Any) -> HttpResponse:
     return render(request, T + "pickup_list.html", {"customer": customer, "groups": groups})
 
 
-def _pickup_form(
-    request: HttpRequest, customer: Customer, group: PickupGroup | None
-) -> HttpResponse:
-    initial: dict[str, Any] = {}
-    if group is not None:
-        initial = {"name": group.name, "members": list(group.members.all())}
-    form = PickupGroupForm(
-        request.POST if request.method == "POST" else None, customer=customer, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.service_data()
-        user = _account(request)
-        saved = attempt(
-            form,
-            lambda: (
-                services.pickup_group_update(group=group, acting_user=user, data=data)
-                if group is not None
-                else services.pickup_group_create(customer=customer, acting_user=user, data=data)
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Die Pickup-Gruppe wurde gespeichert."))
-            return redirect("portal:feature_pickup_list", pk=customer.pk)
-    return render(
-        request,
-        T + "pickup_form.html",
-        {"form": form, "customer": customer, "group": group},
-        status=400 if form.errors else 200,
-    )
+class PickupEdit(FeatureEditView):
+    queryset = PickupGroup.objects.all()
+    instance_kwarg = "group"
+    create_service = staticmethod(services.pickup_group_create)
+    update_service = staticmethod(services.pickup_group_update)
+    form_class = PickupGroupForm
+    template_name = T + "pickup_form.html"
+    success_message = gettext_lazy("Die Pickup-Gruppe wurde gespeichert.")
+    success_url = "portal:feature_pickup_list"
+
+    def get_initial(self) -> dict[str, Any]:
+        group = self.instance
+        return {"name": group.name, "members": list(group.members.all())} if group else {}
 
 
-@login_required
-def pickup_create(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _pickup_form(request, _customer(request, pk), None)
+class PickupDelete(FeatureDeleteView):
+    queryset = PickupGroup.objects.all()
+    object_kwarg = "group"
+    service = staticmethod(services.pickup_group_delete)
+    done = gettext_lazy("Die Pickup-Gruppe wurde gelöscht.")
+    success_url = "portal:feature_pickup_list"
 
 
-def _pickup_group(request: HttpRequest, pk: Any) -> tuple[PickupGroup, Customer]:
-    group = get_for_user(PickupGroup.objects.select_related("customer"), _account(request), pk)
-    return group, _customer(request, group.customer_id)
-
-
-@login_required
-def pickup_edit(request: HttpRequest, pk: Any) -> HttpResponse:
-    group, customer = _pickup_group(request, pk)
-    return _pickup_form(request, customer, group)
-
-
-@login_required
-def pickup_delete(request: HttpRequest, pk: Any) -> HttpResponse:
-    group, customer = _pickup_group(request, pk)
-    if request.method == "POST":
-        user = _account(request)
-        perform(
-            request,
-            lambda: services.pickup_group_delete(group=group, acting_user=user),
-            _("Die Pickup-Gruppe wurde gelöscht."),
-        )
-        return redirect("portal:feature_pickup_list", pk=customer.pk)
-    return render(
-        request,
-        T + "confirm_delete.html",
-        {
-            "customer": customer,
-            "object": group,
-            "cancel": "portal:feature_pickup_list",
-            "cancel_pk": customer.pk,
-        },
-    )
+pickup_create = PickupEdit.as_view(adding=True)
+pickup_edit = PickupEdit.as_view()
+pickup_delete = PickupDelete.as_view()
 
 
 # Forwarding and voicemail (FEA-8, FEA-9): one page per user, for admins and the user ----------

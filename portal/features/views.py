@@ -6,15 +6,18 @@ writes go through ``provisioning.services``; the call trace uses the same select
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.features.forms import (
     AudioUploadForm,
@@ -24,7 +27,7 @@ from portal.features.forms import (
     OperatorForm,
     PhonebookEntryForm,
 )
-from portal.refusals import attempt
+from portal.generic import CustomerObjectView, ObjectDeleteView, ObjectEditView, ObjectFormView
 from provisioning import services
 from provisioning.access import get_for_user, visible_customers
 from provisioning.features_snapshot import STANDARD_MUSIC_ON_HOLD, parse_trace_time, trace_call
@@ -53,10 +56,54 @@ def _account(request: HttpRequest) -> Account:
 def _customer(request: HttpRequest, pk: Any) -> Customer:
     """A customer whose call features the account may configure (else 404/403)."""
     user = _account(request)
-    customer = get_for_user(visible_customers(user), user, pk)
-    if not can_manage_users(user, customer):
+    return _configurable(user, get_for_user(visible_customers(user), user, pk))
+
+
+def _configurable(account: Account, customer: Customer) -> Customer:
+    if not can_manage_users(account, customer):
         raise PermissionDenied
     return customer
+
+
+class FeaturePage(CustomerObjectView):
+    """A page of a customer's call features: the URL names the customer or one of its
+    features (through the chokepoint); the account must be allowed to configure them (403).
+    After a success the page goes to ``success_url`` of the customer."""
+
+    def check_permission(self) -> None:
+        obj = self.object
+        if isinstance(obj, Customer):
+            self.customer = _configurable(self.account, obj)
+        else:
+            self.customer = _customer(self.request, obj.customer_id)
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse(self.success_url, args=[self.customer.pk])
+
+
+class FeatureFormView(FeaturePage, ObjectFormView):
+    """A form of the call features; most take the customer (for its choices)."""
+
+    customer_form: ClassVar[bool] = True
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if self.customer_form:
+            kwargs["customer"] = self.customer
+        return kwargs
+
+
+class FeatureEditView(FeatureFormView, ObjectEditView):
+    """Add (under the customer's URL) and change one kind of call feature."""
+
+    parent_queryset = Customer.objects.all()
+
+
+class FeatureDeleteView(FeaturePage, ObjectDeleteView):
+    """The question before a feature is deleted, below the feature tabs."""
+
+    header_template = "portal/features/_tabs.html"
+    nested = True
 
 
 @login_required
@@ -82,10 +129,21 @@ def feature_overview(request: HttpRequest, pk: Any) -> HttpResponse:
 # Hunt groups ---------------------------------------------------------------------------------
 
 
-def _group_form(request: HttpRequest, customer: Customer, group: HuntGroup | None) -> HttpResponse:
-    initial: dict[str, Any] = {"ring_seconds": 30, "member_ring_seconds": 15}
-    if group is not None:
-        initial = {
+class HuntGroupEdit(FeatureEditView):
+    queryset = HuntGroup.objects.all()
+    instance_kwarg = "group"
+    create_service = staticmethod(services.hunt_group_create)
+    update_service = staticmethod(services.hunt_group_update)
+    form_class = HuntGroupForm
+    template_name = T + "hunt_group_form.html"
+    success_message = gettext_lazy("Die Gruppe wurde gespeichert.")
+    success_url = "portal:feature_overview"
+
+    def get_initial(self) -> dict[str, Any]:
+        group = self.instance
+        if group is None:
+            return {"ring_seconds": 30, "member_ring_seconds": 15}
+        return {
             "name": group.name,
             "site": group.site_id,
             "extension": group.extension,
@@ -96,52 +154,26 @@ def _group_form(request: HttpRequest, customer: Customer, group: HuntGroup | Non
             "overflow": "external" if group.overflow.startswith("external:") else group.overflow,
             "overflow_number": group.overflow.partition("external:")[2],
         }
-    form = HuntGroupForm(
-        request.POST if request.method == "POST" else None, customer=customer, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.service_data()
-        user = _account(request)
-        if not form.errors:
-            saved = attempt(
-                form,
-                lambda: (
-                    services.hunt_group_update(group=group, acting_user=user, data=data)
-                    if group is not None
-                    else services.hunt_group_create(customer=customer, acting_user=user, data=data)
-                ),
-            )
-            if saved is not None:
-                messages.success(request, _("Die Gruppe wurde gespeichert."))
-                return redirect("portal:feature_overview", pk=customer.pk)
-    return render(
-        request,
-        T + "hunt_group_form.html",
-        {"form": form, "customer": customer, "group": group},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-def hunt_group_create(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _group_form(request, _customer(request, pk), None)
-
-
-@login_required
-def hunt_group_edit(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _account(request)
-    group = get_for_user(HuntGroup.objects.select_related("customer"), user, pk)
-    customer = _customer(request, group.customer_id)
-    return _group_form(request, customer, group)
 
 
 # IVR menus -----------------------------------------------------------------------------------
 
 
-def _menu_form(request: HttpRequest, customer: Customer, menu: IvrMenu | None) -> HttpResponse:
-    initial: dict[str, Any] = {}
-    if menu is not None:
-        initial = {
+class IvrMenuEdit(FeatureEditView):
+    queryset = IvrMenu.objects.all()
+    instance_kwarg = "menu"
+    create_service = staticmethod(services.ivr_menu_create)
+    update_service = staticmethod(services.ivr_menu_update)
+    form_class = IvrMenuForm
+    template_name = T + "ivr_form.html"
+    success_message = gettext_lazy("Das Sprachmenü wurde gespeichert.")
+    success_url = "portal:feature_overview"
+
+    def get_initial(self) -> dict[str, Any]:
+        menu = self.instance
+        if menu is None:
+            return {}
+        initial: dict[str, Any] = {
             "name": menu.name,
             "extension": menu.extension,
             "announcement": menu.announcement_id,
@@ -152,52 +184,30 @@ def _menu_form(request: HttpRequest, customer: Customer, menu: IvrMenu | None) -
         }
         for option in menu.options.all():
             initial[IvrMenuForm.digit_field(option.digit)] = option.target
-    form = IvrMenuForm(
-        request.POST if request.method == "POST" else None, customer=customer, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.service_data()
-        user = _account(request)
-        saved = attempt(
-            form,
-            lambda: (
-                services.ivr_menu_update(menu=menu, acting_user=user, data=data)
-                if menu is not None
-                else services.ivr_menu_create(customer=customer, acting_user=user, data=data)
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Das Sprachmenü wurde gespeichert."))
-            return redirect("portal:feature_overview", pk=customer.pk)
-    digit_fields = [form[IvrMenuForm.digit_field(d)] for d in "123456789*0#"]
-    return render(
-        request,
-        T + "ivr_form.html",
-        {"form": form, "customer": customer, "menu": menu, "digit_fields": digit_fields},
-        status=400 if form.errors else 200,
-    )
+        return initial
 
-
-@login_required
-def ivr_menu_create(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _menu_form(request, _customer(request, pk), None)
-
-
-@login_required
-def ivr_menu_edit(request: HttpRequest, pk: Any) -> HttpResponse:
-    menu = get_for_user(IvrMenu.objects.select_related("customer"), _account(request), pk)
-    return _menu_form(request, _customer(request, menu.customer_id), menu)
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        form = context["form"]
+        digit_fields = [form[IvrMenuForm.digit_field(d)] for d in "123456789*0#"]
+        return super().get_context_data(digit_fields=digit_fields, **context)
 
 
 # Operator ------------------------------------------------------------------------------------
 
 
-@login_required
-def operator_edit(request: HttpRequest, pk: Any) -> HttpResponse:
-    customer = _customer(request, pk)
-    settings = services.operator_get(customer=customer)
-    initial: dict[str, Any] = {"manual_mode": "auto", "holidays_are_night": True}
-    if settings is not None:
+class OperatorEdit(FeatureFormView):
+    queryset = Customer.objects.all()
+    object_kwarg = "customer"
+    service = staticmethod(services.operator_update)
+    form_class = OperatorForm
+    template_name = T + "operator_form.html"
+    success_message = gettext_lazy("Die Zentrale wurde gespeichert.")
+    success_url = "portal:feature_overview"
+
+    def get_initial(self) -> dict[str, Any]:
+        settings = services.operator_get(customer=self.customer)
+        if settings is None:
+            return {"manual_mode": "auto", "holidays_are_night": True}
         schedule = list(settings.schedule.all())
         initial = {
             "day_target": settings.day_target,
@@ -215,66 +225,39 @@ def operator_edit(request: HttpRequest, pk: Any) -> HttpResponse:
         if schedule:
             initial["day_start"] = f"{schedule[0].start:%H:%M}"
             initial["day_end"] = f"{schedule[0].end:%H:%M}"
-    form = OperatorForm(
-        request.POST if request.method == "POST" else None, customer=customer, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.service_data()
-        user = _account(request)
-        if not form.errors:
-            saved = attempt(
-                form,
-                lambda: services.operator_update(customer=customer, acting_user=user, data=data),
-            )
-            if saved is not None:
-                messages.success(request, _("Die Zentrale wurde gespeichert."))
-                return redirect("portal:feature_overview", pk=customer.pk)
-    return render(
-        request,
-        T + "operator_form.html",
-        {"form": form, "customer": customer},
-        status=400 if form.errors else 200,
-    )
+        return initial
 
 
 # Audio ---------------------------------------------------------------------------------------
 
 
-@login_required
-def audio_list(request: HttpRequest, pk: Any) -> HttpResponse:
-    customer = _customer(request, pk)
-    form = AudioUploadForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
-    if request.method == "POST" and form.is_valid():
+class AudioList(FeatureFormView):
+    """The customer's audio files and the form to upload one."""
+
+    queryset = Customer.objects.all()
+    object_kwarg = "customer"
+    service = staticmethod(services.audio_upload)
+    form_class = AudioUploadForm
+    customer_form = False
+    files = True
+    template_name = T + "audio.html"
+    success_message = gettext_lazy("Die Audiodatei wurde hochgeladen.")
+    success_url = "portal:feature_audio"
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
         upload = form.cleaned_data["file"]
-        user = _account(request)
-        saved = attempt(
-            form,
-            lambda: services.audio_upload(
-                customer=customer,
-                acting_user=user,
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                filename=upload.name or "",
-                data=upload.read(),
-            ),
+        return {
+            "name": form.cleaned_data["name"],
+            "kind": form.cleaned_data["kind"],
+            "filename": upload.name or "",
+            "data": upload.read(),
+        }
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        files = AudioFile.objects.filter(customer=self.customer).order_by("name")
+        return super().get_context_data(
+            files=files, standard_music=STANDARD_MUSIC_ON_HOLD, **context
         )
-        if saved is not None:
-            messages.success(request, _("Die Audiodatei wurde hochgeladen."))
-            return redirect("portal:feature_audio", pk=customer.pk)
-    return render(
-        request,
-        T + "audio.html",
-        {
-            "customer": customer,
-            "form": form,
-            "files": AudioFile.objects.filter(customer=customer).order_by("name"),
-            "standard_music": STANDARD_MUSIC_ON_HOLD,
-        },
-        status=400 if form.errors else 200,
-    )
 
 
 @login_required
@@ -289,29 +272,30 @@ def audio_play(request: HttpRequest, pk: Any) -> FileResponse:
 # Phonebook -----------------------------------------------------------------------------------
 
 
-@login_required
-def phonebook(request: HttpRequest, pk: Any) -> HttpResponse:
-    customer = _customer(request, pk)
-    book = services.phonebook_for(customer=customer)
-    form = PhonebookEntryForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.service_data()
-        user = _account(request)
-        saved = attempt(
-            form,
-            lambda: services.phonebook_entry_create(phonebook=book, acting_user=user, data=data),
+class Phonebook(FeatureFormView):
+    """The customer's shared phonebook: search by name and add an entry."""
+
+    queryset = Customer.objects.all()
+    service = staticmethod(services.phonebook_entry_create)
+    form_class = PhonebookEntryForm
+    customer_form = False
+    template_name = T + "phonebook.html"
+    success_message = gettext_lazy("Der Eintrag wurde gespeichert.")
+    success_url = "portal:feature_phonebook"
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        return {**super().service_kwargs(form), "phonebook": self.book}
+
+    @cached_property
+    def book(self) -> Any:
+        return services.phonebook_for(customer=self.customer)
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        query = self.request.GET.get("q", "").strip()[:100]
+        entries = services.phonebook_search(customer=self.customer, prefix=query)
+        return super().get_context_data(
+            entries=entries.filter(phonebook=self.book)[:200], q=query, **context
         )
-        if saved is not None:
-            messages.success(request, _("Der Eintrag wurde gespeichert."))
-            return redirect("portal:feature_phonebook", pk=customer.pk)
-    query = request.GET.get("q", "").strip()[:100]
-    entries = services.phonebook_search(customer=customer, prefix=query).filter(phonebook=book)
-    return render(
-        request,
-        T + "phonebook.html",
-        {"customer": customer, "form": form, "entries": entries[:200], "q": query},
-        status=400 if form.errors else 200,
-    )
 
 
 # Call trace ----------------------------------------------------------------------------------
@@ -368,3 +352,12 @@ def call_trace(request: HttpRequest, pk: Any) -> HttpResponse:
                 "problems": [say(p.message, trace.names) for p in trace.problems],
             }
     return render(request, T + "trace.html", {"customer": customer, "form": form, "result": result})
+
+
+hunt_group_create = HuntGroupEdit.as_view(adding=True)
+hunt_group_edit = HuntGroupEdit.as_view()
+ivr_menu_create = IvrMenuEdit.as_view(adding=True)
+ivr_menu_edit = IvrMenuEdit.as_view()
+operator_edit = OperatorEdit.as_view()
+audio_list = AudioList.as_view()
+phonebook = Phonebook.as_view()

@@ -7,17 +7,22 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import stripe
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from billing import services
 from billing.models import (
     PLATFORM,
     IssuerProfile,
+    PaymentAccount,
     PriceList,
     PriceListKind,
 )
@@ -52,14 +57,7 @@ from portal.finance.forms import (
     PriceListForm,
     ResellerIssuerProfileForm,
 )
-from portal.finance.views import (
-    _account,
-    _ensure,
-    _form_status,
-    _render,
-    _submitted,
-)
-from portal.refusals import attempt
+from portal.finance.views import FinanceFormView, _account, _ensure, _render
 from provisioning import audit
 from provisioning.access import get_for_user, visible_customers, visible_resellers
 from provisioning.messages import text_for
@@ -109,116 +107,137 @@ def _template_list(request: HttpRequest, account: Account) -> PriceList | None:
     return in_force.get((PriceListKind.WHOLESALE, None))
 
 
-@login_required
-def price_list_create(request: HttpRequest) -> HttpResponse:
-    """A new price list (a new version of prices from a date), prefilled from an existing one."""
-    account = _account(request)
-    _ensure(may_create_price_lists(account))
-    source = _template_list(request, account)
-    chooses_kind = can_edit_wholesale_prices(account)  # staff; a reseller writes retail lists
-    initial: dict[str, Any] = {}
-    prices: dict[str, Any] = {}
-    if source is not None:
-        prices = {p.item: euros(p.amount_cents) for p in source.prices.all()}
-        initial["name"] = source.name
-        if chooses_kind:
-            initial.update(kind=source.kind, reseller=source.reseller_id)
-    form = PriceListCreateForm(
-        request.POST or None,
-        prices=prices,
-        initial=initial,
-        resellers=visible_resellers(account).order_by("company_name") if chooses_kind else None,
-    )
+class PriceListCreate(FinanceFormView):
+    """A new price list (a new version of prices from a date), prefilled from an existing one;
+    staff choose its kind and reseller, a reseller admin writes its own retail list."""
 
-    def create() -> Any:
+    tab = "prices"
+    template_name = "portal/finance/price_list_create.html"
+    form_class = PriceListCreateForm
+    service = staticmethod(services.price_list_create)
+    success_url = "portal:finance_price_list_list"
+
+    def check_permission(self) -> None:
+        _ensure(may_create_price_lists(self.account))
+
+    @cached_property
+    def source(self) -> PriceList | None:
+        return _template_list(self.request, self.account)
+
+    @cached_property
+    def chooses_kind(self) -> bool:
+        return can_edit_wholesale_prices(self.account)
+
+    def get_initial(self) -> dict[str, Any]:
+        source = self.source
+        if source is None:
+            return {}
+        if self.chooses_kind:
+            return {"name": source.name, "kind": source.kind, "reseller": source.reseller_id}
+        return {"name": source.name}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        source, account = self.source, self.account
+        prices = {p.item: euros(p.amount_cents) for p in source.prices.all()} if source else {}
+        resellers = visible_resellers(account).order_by("company_name")
+        return {
+            **super().get_form_kwargs(),
+            "prices": prices,
+            "resellers": resellers if self.chooses_kind else None,
+        }
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
         data = form.cleaned_data
-        if chooses_kind:
+        if self.chooses_kind:
             kind, reseller = data["kind"], data.get("reseller")
         else:
-            kind, reseller = PriceListKind.RETAIL, account.reseller
-        return services.price_list_create(
-            acting_user=account,
-            kind=kind,
-            reseller=reseller,
-            name=data["name"],
-            valid_from=data["valid_from"],
-            valid_until=data.get("valid_until"),
-            prices=form.prices(),
+            kind, reseller = PriceListKind.RETAIL, self.account.reseller
+        return {
+            "kind": kind,
+            "reseller": reseller,
+            "name": data["name"],
+            "valid_from": data["valid_from"],
+            "valid_until": data.get("valid_until"),
+            "prices": form.prices(),  # type: ignore[attr-defined]
+        }
+
+    def get_aliases(self, form: BaseForm) -> dict[str, list[str]]:
+        return {"prices": form.empty_monthly_price_fields()}  # type: ignore[attr-defined]
+
+    def get_success_message(self, result: PriceList) -> str:
+        return _("Preisliste „%(name)s“ ab %(date)s angelegt.") % {
+            "name": result.name,
+            "date": f"{result.valid_from:%d.%m.%Y}",
+        }
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        account = self.account
+        in_force = {p.pk for p in price_lists_in_force(account=account, day=today())}
+        lists = price_list_list(account=account).select_related("reseller")
+        return super().get_context_data(
+            source=self.source,
+            templates=[(p, p.pk in in_force) for p in lists],
+            own_reseller=None if self.chooses_kind else account.reseller,
+            **context,
         )
 
-    created = _submitted(
-        request,
-        form,
-        create,
-        lambda created: (
-            _("Preisliste „%(name)s“ ab %(date)s angelegt.")
-            % {"name": created.name, "date": f"{created.valid_from:%d.%m.%Y}"}
-        ),
-        aliases=lambda: {"prices": form.empty_monthly_price_fields()},
-    )
-    if created is not None:
-        return redirect("portal:finance_price_list_list")
-    in_force = {p.pk for p in price_lists_in_force(account=account, day=today())}
-    templates = [
-        (p, p.pk in in_force) for p in price_list_list(account=account).select_related("reseller")
-    ]
-    context = {
-        "form": form,
-        "source": source,
-        "templates": templates,
-        "own_reseller": None if chooses_kind else account.reseller,
-    }
-    return _render(request, "price_list_create.html", "prices", context, _form_status(form))
+
+class PriceListEdit(FinanceFormView):
+    tab = "prices"
+    template_name = "portal/finance/price_list_form.html"
+    form_class = PriceListForm
+    service = staticmethod(services.price_list_update)
+    object_kwarg = "price_list"
+    success_message = gettext_lazy("Preisliste gespeichert.")
+    success_url = "portal:finance_price_list_list"
+
+    def get_queryset(self) -> QuerySet[PriceList]:
+        return price_list_list(account=self.account)
+
+    def check_permission(self) -> None:
+        account = self.account
+        _ensure(may_read_price_lists(account) and may_edit_price_list(account, self.object))
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"name": self.object.name, "valid_until": self.object.valid_until}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        current = {p.item: euros(p.amount_cents) for p in self.object.prices.all()}
+        return {**super().get_form_kwargs(), "prices": current}
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        return {
+            "name": form.cleaned_data["name"],
+            "valid_until": form.cleaned_data.get("valid_until"),
+            "prices": form.prices(),  # type: ignore[attr-defined]
+        }
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(price_list=self.object, **context)
 
 
-@login_required
-def price_list_edit(request: HttpRequest, pk: str) -> HttpResponse:
-    account = _account(request)
-    price_list = get_for_user(price_list_list(account=account), account, pk)
-    _ensure(may_read_price_lists(account) and may_edit_price_list(account, price_list))
-    current = {p.item: euros(p.amount_cents) for p in price_list.prices.all()}
-    form = PriceListForm(
-        request.POST or None,
-        prices=current,
-        initial={"name": price_list.name, "valid_until": price_list.valid_until},
-    )
-    updated = _submitted(
-        request,
-        form,
-        lambda: services.price_list_update(
-            acting_user=account,
-            price_list=price_list,
-            name=form.cleaned_data["name"],
-            valid_until=form.cleaned_data.get("valid_until"),
-            prices=form.prices(),
-        ),
-        lambda _updated: _("Preisliste gespeichert."),
-    )
-    if updated is not None:
-        return redirect("portal:finance_price_list_list")
-    context = {"price_list": price_list, "form": form}
-    return _render(request, "price_list_form.html", "prices", context, _form_status(form))
+class IssuerProfileEdit(FinanceFormView):
+    """The platform's invoicing data."""
 
+    tab = "issuer"
+    template_name = "portal/finance/issuer_profile.html"
+    form_class = IssuerProfileForm
+    service = staticmethod(services.issuer_profile_set)
+    success_message = gettext_lazy("Rechnungsdaten der Plattform gespeichert.")
+    success_url = "portal:finance_issuer_profile"
 
-@login_required
-def issuer_profile(request: HttpRequest) -> HttpResponse:
-    account = _account(request)
-    _ensure(may_set_issuer_profile(account))
-    instance = issuer_profile_of(account=account, issuer_key=PLATFORM) or IssuerProfile(
-        issuer_key=PLATFORM
-    )
-    form = IssuerProfileForm(request.POST or None, instance=instance)
-    saved = _submitted(
-        request,
-        form,
-        lambda: services.issuer_profile_set(
-            acting_user=account, reseller=None, data=dict(form.cleaned_data)
-        ),
-        lambda _saved: _("Rechnungsdaten der Plattform gespeichert."),
-    )
-    if saved is not None:
-        return redirect("portal:finance_issuer_profile")
-    return _render(request, "issuer_profile.html", "issuer", {"form": form}, _form_status(form))
+    def check_permission(self) -> None:
+        _ensure(may_set_issuer_profile(self.account))
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        instance = issuer_profile_of(account=self.account, issuer_key=PLATFORM)
+        return {
+            **super().get_form_kwargs(),
+            "instance": instance or IssuerProfile(issuer_key=PLATFORM),
+        }
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        return {"reseller": None, "data": dict(form.cleaned_data)}
 
 
 @login_required
@@ -244,149 +263,185 @@ def reseller_issuer_list(request: HttpRequest) -> HttpResponse:
     return _render(request, "reseller_issuer_list.html", "reseller_issuer", context)
 
 
-@login_required
-def reseller_issuer(request: HttpRequest, pk: str) -> HttpResponse:
+class ResellerIssuerEdit(FinanceFormView):
     """A reseller's invoicing data for its retail invoices: bank account, tax number, e-mail
     and payment terms (name, address and VAT id come from the reseller record)."""
-    account = _account(request)
-    reseller = get_for_user(visible_resellers(account), account, pk)
-    _ensure(may_open_reseller_issuers(account) and can_set_issuer_profile(account, reseller))
-    key = str(reseller.pk)
-    instance = issuer_profile_of(account=account, issuer_key=key) or IssuerProfile(
-        issuer_key=key, reseller=reseller
-    )
-    form = ResellerIssuerProfileForm(
-        request.POST or None,
-        instance=instance,
-        contact_email=reseller.contact_email,
-        with_datev=account.is_platform,
-    )
-    saved = _submitted(
-        request,
-        form,
-        lambda: services.issuer_profile_set(
-            acting_user=account, reseller=reseller, data=dict(form.cleaned_data)
-        ),
-        lambda _saved: (
-            _("Rechnungsdaten von %(name)s gespeichert.") % {"name": reseller.company_name}
-        ),
-    )
-    if saved is not None:
-        return redirect("portal:finance_reseller_issuer", pk=reseller.pk)
-    context = {"form": form, "reseller": reseller, "profile": instance}
-    status = _form_status(form)
-    return _render(request, "reseller_issuer.html", "reseller_issuer", context, status)
+
+    tab = "reseller_issuer"
+    template_name = "portal/finance/reseller_issuer.html"
+    form_class = ResellerIssuerProfileForm
+    service = staticmethod(services.issuer_profile_set)
+    object_kwarg = "reseller"
+
+    def get_queryset(self) -> QuerySet[Reseller]:
+        return visible_resellers(self.account)
+
+    def check_permission(self) -> None:
+        account = self.account
+        _ensure(may_open_reseller_issuers(account) and can_set_issuer_profile(account, self.object))
+
+    @cached_property
+    def profile(self) -> IssuerProfile:
+        key = str(self.object.pk)
+        return issuer_profile_of(account=self.account, issuer_key=key) or IssuerProfile(
+            issuer_key=key, reseller=self.object
+        )
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.profile,
+            "contact_email": self.object.contact_email,
+            "with_datev": self.account.is_platform,
+        }
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        return {"data": dict(form.cleaned_data)}
+
+    def get_success_message(self, result: Any) -> str:
+        return _("Rechnungsdaten von %(name)s gespeichert.") % {"name": self.object.company_name}
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("portal:finance_reseller_issuer", args=[self.object.pk])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(reseller=self.object, profile=self.profile, **context)
 
 
 # One-time fees and payment methods ---------------------------------------------------------
 
 
-@login_required
-def charges(request: HttpRequest) -> HttpResponse:
+class Charges(FinanceFormView):
     """Record a one-time fee for a customer, and the fees of the last months."""
-    account = _account(request)
-    _ensure(can_record_charges(account))
-    form = OneTimeChargeForm(
-        request.POST or None, customers=visible_customers(account), initial={"occurred_on": today()}
-    )
-    charge = _submitted(
-        request,
-        form,
-        lambda: services.one_time_charge_create(
-            acting_user=account,
-            customer=form.cleaned_data["customer"],
-            item=form.cleaned_data["item"],
-            quantity=form.cleaned_data["quantity"],
-            occurred_at=form.occurred_at(),
-            description=form.cleaned_data["description"],
-        ),
-        lambda charge: (
-            _("Gebühr für %(customer)s erfasst.") % {"customer": charge.customer.company_name}
-        ),
-        aliases=lambda: {"occurred_at": ["occurred_on"]},
-    )
-    if charge is not None:
-        return redirect("portal:finance_charges")
-    since = today().replace(day=1)
-    for _month in range(CHARGE_MONTHS - 1):
-        since = previous_month(since)
-    page = Paginator(one_time_charge_list(account=account, since=since), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    audit.record_access(actor=account, instances=page.object_list)
-    context = {"form": form, "page": page, "since": since}
-    return _render(request, "charges.html", "charges", context, _form_status(form))
+
+    tab = "charges"
+    template_name = "portal/finance/charges.html"
+    form_class = OneTimeChargeForm
+    service = staticmethod(services.one_time_charge_create)
+    success_url = "portal:finance_charges"
+
+    def check_permission(self) -> None:
+        _ensure(can_record_charges(self.account))
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"occurred_on": today()}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "customers": visible_customers(self.account)}
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        data = form.cleaned_data
+        return {
+            "customer": data["customer"],
+            "item": data["item"],
+            "quantity": data["quantity"],
+            "occurred_at": form.occurred_at(),  # type: ignore[attr-defined]
+            "description": data["description"],
+        }
+
+    def get_aliases(self, form: BaseForm) -> dict[str, list[str]]:
+        return {"occurred_at": ["occurred_on"]}
+
+    def get_success_message(self, result: Any) -> str:
+        return _("Gebühr für %(customer)s erfasst.") % {"customer": result.customer.company_name}
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        since = today().replace(day=1)
+        for _month in range(CHARGE_MONTHS - 1):
+            since = previous_month(since)
+        charges = one_time_charge_list(account=self.account, since=since)
+        page = Paginator(charges, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        audit.record_access(actor=self.account, instances=page.object_list)
+        return super().get_context_data(page=page, since=since, **context)
 
 
-def _set_payment_account(form: PaymentAccountForm, account: Account) -> Any:
-    """Call Stripe through ``payment_account_set``; its refusals go beside the field."""
-    data = form.cleaned_data
-    buyer = data["buyer"]
-    sepa = data["method"] == "sepa_debit"
-    try:
-        return attempt(
-            form,
-            lambda: payment_account_set(
-                acting_user=account,
-                reseller=buyer if isinstance(buyer, Reseller) else None,
-                customer=buyer if isinstance(buyer, Customer) else None,
-                payment_method=None if sepa else data["payment_method"],
-                sepa_iban=data["iban"] if sepa else None,
-            ),
-        )
-    except stripe.APIConnectionError:
-        logger.warning("Stripe not reachable while setting a payment method", exc_info=True)
-        form.add_error(
-            None, _("Stripe ist gerade nicht erreichbar. Bitte versuchen Sie es später.")
-        )
-    except stripe.StripeError as error:
-        logger.info("Stripe refused a payment method: %s", error)
-        text = getattr(error, "user_message", None) or str(error) or error.__class__.__name__
-        form.add_error(
-            "iban" if sepa else "payment_method",
-            _("Stripe lehnt das ab: %(message)s") % {"message": text},
-        )
-    return None
-
-
-@login_required
-def payment_accounts(request: HttpRequest) -> HttpResponse:
+class PaymentAccounts(FinanceFormView):
     """The payment method of a reseller or customer (card or SEPA mandate at Stripe), and the
     payment accounts set up so far."""
-    account = _account(request)
-    _ensure(can_manage_payment_accounts(account))
-    configured = payments_configured()
-    form = PaymentAccountForm(
-        request.POST or None,
-        resellers=visible_resellers(account),
-        customers=visible_customers(account),
-        initial={"buyer": request.GET.get("buyer", ""), "method": "card"},
-    )
-    if request.method == "POST" and form.is_valid():
-        if not configured:
+
+    tab = "payments"
+    template_name = "portal/finance/payment_accounts.html"
+    form_class = PaymentAccountForm
+    service = staticmethod(payment_account_set)
+    buyer: Reseller | Customer
+
+    def check_permission(self) -> None:
+        _ensure(can_manage_payment_accounts(self.account))
+
+    @cached_property
+    def configured(self) -> bool:
+        return payments_configured()
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"buyer": self.request.GET.get("buyer", ""), "method": "card"}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        account = self.account
+        return {
+            **super().get_form_kwargs(),
+            "resellers": visible_resellers(account),
+            "customers": visible_customers(account),
+        }
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        data = form.cleaned_data
+        buyer = self.buyer = data["buyer"]
+        sepa = data["method"] == "sepa_debit"
+        return {
+            "reseller": buyer if isinstance(buyer, Reseller) else None,
+            "customer": buyer if isinstance(buyer, Customer) else None,
+            "payment_method": None if sepa else data["payment_method"],
+            "sepa_iban": data["iban"] if sepa else None,
+        }
+
+    def submit(self, form: BaseForm) -> Any:
+        """Call Stripe through ``payment_account_set``; its refusals go beside the field."""
+        if not self.configured:
             form.add_error(None, text_for("payments_not_configured"))
-        elif _set_payment_account(form, account) is not None:
-            buyer = form.cleaned_data["buyer"]
-            messages.success(
-                request, _("Zahlungsart für %(name)s gespeichert.") % {"name": buyer.company_name}
+            return None
+        sepa = form.cleaned_data["method"] == "sepa_debit"
+        try:
+            return super().submit(form)
+        except stripe.APIConnectionError:
+            logger.warning("Stripe not reachable while setting a payment method", exc_info=True)
+            form.add_error(
+                None, _("Stripe ist gerade nicht erreichbar. Bitte versuchen Sie es später.")
             )
-            kind = "reseller" if isinstance(buyer, Reseller) else "customer"
-            return redirect(f"{request.path}?buyer={kind}:{buyer.pk}")
-    selected = form.resolve(request.POST.get("buyer") or request.GET.get("buyer"))
-    accounts = payment_account_list(account=account)
-    current = None
-    if isinstance(selected, Reseller):
-        current = accounts.filter(reseller=selected).first()
-    elif isinstance(selected, Customer):
-        current = accounts.filter(customer=selected).first()
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record_access(actor=account, instances=page.object_list)
-    context = {
-        "form": form,
-        "configured": configured,
-        "selected": selected,
-        "current": current,
-        "page": page,
-    }
-    status = _form_status(form)
-    return _render(request, "payment_accounts.html", "payments", context, status)
+        except stripe.StripeError as error:
+            logger.info("Stripe refused a payment method: %s", error)
+            text = getattr(error, "user_message", None) or str(error) or error.__class__.__name__
+            form.add_error(
+                "iban" if sepa else "payment_method",
+                _("Stripe lehnt das ab: %(message)s") % {"message": text},
+            )
+        return None
+
+    def get_success_message(self, result: PaymentAccount) -> str:
+        return _("Zahlungsart für %(name)s gespeichert.") % {"name": self.buyer.company_name}
+
+    def get_success_url(self, result: PaymentAccount) -> str:
+        kind = "reseller" if isinstance(self.buyer, Reseller) else "customer"
+        return f"{self.request.path}?buyer={kind}:{self.buyer.pk}"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        request = self.request
+        selected = context["form"].resolve(request.POST.get("buyer") or request.GET.get("buyer"))
+        accounts = payment_account_list(account=self.account)
+        current = None
+        if isinstance(selected, Reseller):
+            current = accounts.filter(reseller=selected).first()
+        elif isinstance(selected, Customer):
+            current = accounts.filter(customer=selected).first()
+        page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+        audit.record_access(actor=self.account, instances=page.object_list)
+        return super().get_context_data(
+            configured=self.configured, selected=selected, current=current, page=page, **context
+        )
+
+
+price_list_create = PriceListCreate.as_view()
+price_list_edit = PriceListEdit.as_view()
+issuer_profile = IssuerProfileEdit.as_view()
+reseller_issuer = ResellerIssuerEdit.as_view()
+charges = Charges.as_view()
+payment_accounts = PaymentAccounts.as_view()

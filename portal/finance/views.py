@@ -4,16 +4,17 @@ runs with live progress, exports."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -54,14 +55,14 @@ from portal.finance.forms import (
     confirmed,
     issuer_editor_roles,
 )
+from portal.generic import ObjectFormView
 from portal.refusals import attempt
 from provisioning import audit
 from provisioning.access import get_for_user, restrict, visible_resellers
+from provisioning.downloads import attachment
 from provisioning.messages import text_for
 
 if TYPE_CHECKING:
-    from django.forms import BaseForm
-
     from provisioning.models import Account
 
 PAGE_SIZE = 25
@@ -85,24 +86,6 @@ def _ensure(allowed: bool) -> None:
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _submitted(
-    request: HttpRequest,
-    form: BaseForm,
-    action: Callable[[], Any],
-    success: Callable[[Any], str],
-    aliases: Callable[[], dict[str, list[str]]] | None = None,
-) -> Any:
-    """For a valid POSTed form: run the service (refusals go beside their fields, see
-    :func:`portal.refusals.attempt`; ``aliases`` is asked once the form is clean) and flash
-    ``success(result)``. Returns the result, or None when there is nothing to redirect to."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    result = attempt(form, action, aliases=aliases() if aliases else None)
-    if result is not None:
-        messages.success(request, success(result))
-    return result
 
 
 def _form_status(form: BaseForm) -> int:
@@ -148,6 +131,16 @@ def _render(
 ) -> HttpResponse:
     context = {"tabs": _tabs(_account(request)), "tab": tab, **context}
     return render(request, f"portal/finance/{template}", context, status=status)
+
+
+class FinanceFormView(ObjectFormView):
+    """A finance form below the section's tabs; each page asks ``billing.permissions`` in
+    :meth:`check_permission`."""
+
+    tab: ClassVar[str]
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return {"tabs": _tabs(self.account), "tab": self.tab, **super().get_context_data(**context)}
 
 
 def _decorate(invoice: Invoice) -> Invoice:
@@ -274,12 +267,6 @@ def invoice_detail(request: HttpRequest, pk: str) -> HttpResponse:
     return _render(request, "invoice_detail.html", tab, context)
 
 
-def _download(invoice: Invoice, body: bytes, content_type: str, suffix: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.{suffix}"'
-    return response
-
-
 def _final_document(request: HttpRequest, pk: str) -> Invoice:
     account = _account(request)
     _ensure(may_read_invoices(account))
@@ -293,13 +280,19 @@ def _final_document(request: HttpRequest, pk: str) -> Invoice:
 @login_required
 def invoice_pdf(request: HttpRequest, pk: str) -> HttpResponse:
     invoice = _final_document(request, pk)
-    return _download(invoice, bytes(invoice.pdf), "application/pdf", "pdf")
+    return attachment(
+        bytes(invoice.pdf), filename=f"{invoice.number}.pdf", content_type="application/pdf"
+    )
 
 
 @login_required
 def invoice_xml(request: HttpRequest, pk: str) -> HttpResponse:
     invoice = _final_document(request, pk)
-    return _download(invoice, invoice.xml.encode("utf-8"), "application/xml", "xml")
+    return attachment(
+        invoice.xml.encode("utf-8"),
+        filename=f"{invoice.number}.xml",
+        content_type="application/xml",
+    )
 
 
 @login_required
@@ -320,38 +313,51 @@ def invoice_finalize(request: HttpRequest, pk: str) -> HttpResponse:
     return redirect("portal:finance_invoice_detail", pk=invoice.pk)
 
 
-@login_required
-def credit_note_create(request: HttpRequest, pk: str) -> HttpResponse:
-    account = _account(request)
-    invoice = _decorate(_document(request, pk, DocumentType.INVOICE))
-    _ensure(can_issue_invoices(account))
-    lines = _lines(account, invoice)
-    choices = [
-        (line.position, f"{line.position}. {line.description} – {line.net_display}")  # type: ignore[attr-defined]
-        for line in lines
-    ]
-    form = CreditNoteForm(request.POST or None, positions=choices)
-    if not invoice.is_final:
-        form.add_error(None, text_for("not_correctable"))
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        note = attempt(
-            form,
-            lambda: services.credit_note_create(
-                invoice=invoice,
-                acting_user=account,
-                reason=data["reason"],
-                positions=data["positions"],
-            ),
-        )
-        if note is not None:
-            messages.success(
-                request, _("Gutschrift %(number)s erstellt.") % {"number": note.number}
-            )
-            return redirect("portal:finance_invoice_detail", pk=note.pk)
-    context = {"invoice": invoice, "form": form}
-    status = 400 if form.errors and request.method == "POST" else 200
-    return _render(request, "credit_note_form.html", "invoices", context, status)
+class CreditNoteCreate(FinanceFormView):
+    """A credit note for positions of a final invoice."""
+
+    tab = "invoices"
+    template_name = "portal/finance/credit_note_form.html"
+    form_class = CreditNoteForm
+    service = staticmethod(services.credit_note_create)
+    object_kwarg = "invoice"
+
+    def get_object(self) -> Invoice:
+        return _decorate(_document(self.request, self.kwargs["pk"], DocumentType.INVOICE))
+
+    def check_permission(self) -> None:
+        _ensure(can_issue_invoices(self.account))
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        choices = [
+            (line.position, f"{line.position}. {line.description} – {line.net_display}")  # type: ignore[attr-defined]
+            for line in _lines(self.account, self.object)
+        ]
+        return {**super().get_form_kwargs(), "positions": choices}
+
+    def get_form(self) -> BaseForm:
+        form = super().get_form()
+        if not self.object.is_final:
+            form.add_error(None, text_for("not_correctable"))
+        return form
+
+    def form_status(self, form: BaseForm) -> int:
+        return 400 if form.errors and self.request.method == "POST" else 200
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        return {"reason": form.cleaned_data["reason"], "positions": form.cleaned_data["positions"]}
+
+    def get_success_message(self, result: Invoice) -> str:
+        return _("Gutschrift %(number)s erstellt.") % {"number": result.number}
+
+    def get_success_url(self, result: Invoice) -> str:
+        return reverse("portal:finance_invoice_detail", args=[result.pk])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(invoice=self.object, **context)
+
+
+credit_note_create = CreditNoteCreate.as_view()
 
 
 # Exports -----------------------------------------------------------------------------------
@@ -377,8 +383,6 @@ def export(request: HttpRequest) -> HttpResponse:
         body, name, content_type = exports.export_file(
             invoices, month=month, issuer_key=issuer, kind=kind
         )
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(body, filename=name, content_type=content_type)
     status = _form_status(form)
     return _render(request, "export.html", "exports", {"form": form}, status)

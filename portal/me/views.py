@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.features.forms import (
@@ -20,6 +21,7 @@ from portal.features.forms import (
 )
 from portal.features.people import _calls_page
 from portal.features.views import _account
+from portal.generic import ObjectDeleteView
 from portal.refusals import attempt, perform
 from portal.system.common import _form_response
 from portal.system.forms import (
@@ -28,6 +30,7 @@ from portal.system.forms import (
 from portal.system.users import _entitlement_rows
 from provisioning import services
 from provisioning.access import get_for_user, restrict
+from provisioning.downloads import csv_attachment
 from provisioning.models import (
     Device,
     HotDeskLogin,
@@ -202,12 +205,7 @@ def my_phonebook_export(request: HttpRequest) -> HttpResponse:
     if me is None:
         return _no_phone(request)
     book = services.phonebook_for(customer=me.customer, owner=me)
-    response = HttpResponse(
-        "\ufeff" + services.phonebook_export_csv(phonebook=book),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="telefonbuch.csv"'
-    return response
+    return csv_attachment(services.phonebook_export_csv(phonebook=book), filename="telefonbuch.csv")
 
 
 @login_required
@@ -285,19 +283,21 @@ def my_phonebook_entry_edit(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
-@login_required
-def my_phonebook_entry_delete(request: HttpRequest, pk: Any) -> HttpResponse:
-    entry = _my_entry(request, pk)
-    if request.method == "POST":
-        user = _account(request)
-        perform(
-            request,
-            lambda: services.phonebook_entry_delete(entry=entry, acting_user=user),
-            _("Der Eintrag wurde gelöscht."),
-        )
-        return redirect("portal:my_phonebook")
-    return render(
-        request,
-        T + "confirm_delete.html",
-        {"tab": "phonebook", "object": entry, "cancel": "portal:my_phonebook"},
-    )
+class MyPhonebookEntryDelete(ObjectDeleteView):
+    """The question before an entry of the own private phonebook is deleted."""
+
+    header_template = T + "_me_tabs.html"
+    nested = True
+    service = staticmethod(services.phonebook_entry_delete)
+    object_kwarg = "entry"
+    done = gettext_lazy("Der Eintrag wurde gelöscht.")
+    success_url = "portal:my_phonebook"
+
+    def get_object(self) -> PhonebookEntry:
+        return _my_entry(self.request, self.kwargs["pk"])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(tab="phonebook", **context)
+
+
+my_phonebook_entry_delete = MyPhonebookEntryDelete.as_view()

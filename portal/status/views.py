@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from portal.refusals import show_refusal
-from provisioning.errors import ApplicationError
+from portal.generic import ObjectEditView, ObjectFormView, delete_through
+from portal.refusals import attempt
 from status import services, steps
 from status.availability import BERLIN, TARGET, year_bounds
 from status.maintenance_rules import MaintenanceWindowError
@@ -48,7 +52,11 @@ from .forms import (
 )
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
     from provisioning.models import Account
+
+T = TypeVar("T")
 
 PAGE_SIZE = 25
 
@@ -108,13 +116,20 @@ def window_messages(error: MaintenanceWindowError) -> dict[str, list[str]]:
     return out
 
 
-def _refuse(form: Any, error: ApplicationError) -> None:
-    if isinstance(error, MaintenanceWindowError):
+def _worded(form: BaseForm, action: Callable[[], T]) -> T | None:
+    """Run ``action``; a broken maintenance rule goes beside its fields in the portal's words."""
+    try:
+        return action()
+    except MaintenanceWindowError as error:
         for field, texts in window_messages(error).items():
             for text in texts:
                 form.add_error(field if field in form.fields else None, text)
-        return
-    show_refusal(form, error)
+    return None
+
+
+def _attempt(form: BaseForm, action: Callable[[], T]) -> T | None:
+    """Run a status service for ``form`` (see ``portal.refusals.attempt``); None if refused."""
+    return attempt(form, lambda: _worded(form, action))
 
 
 # Overview and events --------------------------------------------------------------------------
@@ -192,18 +207,18 @@ def event_detail(request: HttpRequest, pk: str) -> HttpResponse:
             extra = {}
             if event.kind == EventKind.INCIDENT and "estimated_fix_at" in data:
                 extra["estimated_fix_at"] = data["estimated_fix_at"]
-            try:
-                services.event_post_update(
+            posted = _attempt(
+                form,
+                lambda: services.event_post_update(
                     event=event,
                     acting_user=user,
                     step=data["step"],
                     message_de=data["message_de"],
                     message_en=data["message_en"],
                     **extra,
-                )
-            except ApplicationError as error:
-                _refuse(form, error)
-            else:
+                ),
+            )
+            if posted is not None:
                 messages.success(request, _("Die Meldung wurde veröffentlicht."))
                 return redirect("portal:status_event", pk=event.pk)
     elif request.method == "POST" and not may_manage:
@@ -233,16 +248,16 @@ def notice_pass_on(request: HttpRequest, pk: str) -> HttpResponse:
         raise Http404
     form = NoticeForm(request.POST)
     if form.is_valid():
-        try:
-            notice = services.maintenance_notice_pass_on(
+        notice = _attempt(
+            form,
+            lambda: services.maintenance_notice_pass_on(
                 event=event,
                 acting_user=user,
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
-            )
-        except ApplicationError as error:
-            _refuse(form, error)
-        else:
+            ),
+        )
+        if notice is not None:
             messages.success(
                 request,
                 _("Der Hinweis geht an %(count)s Kunden-Administratoren.")
@@ -273,182 +288,142 @@ def _event_times(event: Event) -> dict[str, Any]:
     return {"duration": duration, "window": window}
 
 
-@never_cache
-@login_required
-def incident_create(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
-    form = IncidentForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+class StatusFormView(ObjectFormView):
+    """A staff form of the status page. Status objects are the platform's, outside the tenant
+    tree: staff reach every one, every other role none — so the page answers 404 before it
+    looks the id up. A broken maintenance rule is worded per field (:func:`window_messages`)."""
+
+    success_url = "portal:status_overview"
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponseBase]:
+        return never_cache(super().as_view(**initkwargs))
+
+    def get_object(self) -> Any:
+        _staff(self.request)
+        return _get(self.get_queryset(), self.kwargs["pk"]) if "pk" in self.kwargs else None
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        fields = form._meta.fields  # type: ignore[attr-defined]
+        return {"data": {name: form.cleaned_data[name] for name in fields}}
+
+    def submit(self, form: BaseForm) -> Any:
+        submit = super().submit
+        return _worded(form, lambda: submit(form))
+
+
+class EventCreate(StatusFormView):
+    """Open an incident or announce maintenance; then the event's page."""
+
+    template_name = "portal/status/event_form.html"
+    kind: ClassVar[str]
+    fields: ClassVar[tuple[str, ...]]
+    """What the service takes from the form besides the titles, messages and components."""
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
         data = form.cleaned_data
-        try:
-            event = services.incident_open(
-                acting_user=user,
-                title_de=data["title_de"],
-                title_en=data["title_en"],
-                components=list(data["components"]),
-                impact=data["impact"],
-                step=data["step"],
-                message_de=data["message_de"],
-                message_en=data["message_en"],
-                estimated_fix_at=data["estimated_fix_at"],
-            )
-        except ApplicationError as error:
-            _refuse(form, error)
-        else:
-            messages.success(request, _("Die Störung ist veröffentlicht."))
-            return redirect("portal:status_event", pk=event.pk)
-    return render(
-        request,
-        "portal/status/event_form.html",
-        {"form": form, "kind": EventKind.INCIDENT},
-        status=400 if form.errors else 200,
+        names = ("title_de", "title_en", "message_de", "message_en", *self.fields)
+        return {"components": list(data["components"]), **{name: data[name] for name in names}}
+
+    def get_success_url(self, result: Event) -> str:
+        return reverse("portal:status_event", args=[result.pk])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(kind=self.kind, **context)
+
+
+class IncidentCreate(EventCreate):
+    kind = EventKind.INCIDENT
+    form_class = IncidentForm
+    service = staticmethod(services.incident_open)
+    fields = ("impact", "step", "estimated_fix_at")
+    success_message = gettext_lazy("Die Störung ist veröffentlicht.")
+
+
+class MaintenanceCreate(EventCreate):
+    kind = EventKind.MAINTENANCE
+    form_class = MaintenanceForm
+    service = staticmethod(services.maintenance_schedule)
+    fields = (
+        "scheduled_start",
+        "scheduled_end",
+        "urgent",
+        "urgent_reason",
+        "urgent_explanation",
     )
-
-
-@never_cache
-@login_required
-def maintenance_create(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
-    form = MaintenanceForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            event = services.maintenance_schedule(
-                acting_user=user,
-                title_de=data["title_de"],
-                title_en=data["title_en"],
-                components=list(data["components"]),
-                scheduled_start=data["scheduled_start"],
-                scheduled_end=data["scheduled_end"],
-                message_de=data["message_de"],
-                message_en=data["message_en"],
-                urgent=data["urgent"],
-                urgent_reason=data["urgent_reason"],
-                urgent_explanation=data["urgent_explanation"],
-            )
-        except ApplicationError as error:
-            _refuse(form, error)
-        else:
-            messages.success(
-                request,
-                _("Die Wartung ist angekündigt; alle Reseller wurden per E-Mail informiert."),
-            )
-            return redirect("portal:status_event", pk=event.pk)
-    return render(
-        request,
-        "portal/status/event_form.html",
-        {"form": form, "kind": EventKind.MAINTENANCE},
-        status=400 if form.errors else 200,
+    success_message = gettext_lazy(
+        "Die Wartung ist angekündigt; alle Reseller wurden per E-Mail informiert."
     )
 
 
 # Components -----------------------------------------------------------------------------------
 
 
-def _save_model_form(
-    request: HttpRequest, form: Any, save: Any, success: str, template: str, **context: Any
-) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            save(data)
-        except ApplicationError as error:
-            _refuse(form, error)
-        except ValidationError as error:
-            show_refusal(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("portal:status_overview")
-    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+class ComponentEditView(StatusFormView, ObjectEditView):
+    """Add or edit a component or a group, then the overview; an existing one's delete button
+    posts ``delete`` to the same page. ``titles`` are the page's title while adding and
+    while editing."""
+
+    parent_kwarg = None
+    template_name = "portal/status/component_form.html"
+    titles: ClassVar[tuple[_StrOrPromise, _StrOrPromise]]
+    delete_service: ClassVar[Callable[..., Any]]
+    deleted_message: ClassVar[_StrOrPromise]
+
+    def handle(self) -> HttpResponse:
+        if self.instance is not None and "delete" in self.request.POST:
+            return delete_through(
+                self.request,
+                lambda: self.delete_service(
+                    **{self.instance_kwarg: self.instance}, acting_user=self.account
+                ),
+                done=str(self.deleted_message),
+                success_url=self.get_success_url(None),
+                failure_url=self.request.path,
+            )
+        return super().handle()
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # A bound form validates a copy, so the service still sees the old values to audit.
+        return {**super().get_form_kwargs(), "instance": copy.copy(self.instance)}
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        title = self.titles[0 if self.adding else 1]
+        return super().get_context_data(title=title, **context)
 
 
-@never_cache
-@login_required
-def component_create(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
-    form = ComponentForm(request.POST if request.method == "POST" else None)
-    return _save_model_form(
-        request,
-        form,
-        lambda data: services.component_create(acting_user=user, data=data),
-        _("Die Komponente wurde angelegt."),
-        "portal/status/component_form.html",
-        title=_("Komponente anlegen"),
-    )
+class ComponentEdit(ComponentEditView):
+    queryset = Component.objects.all()
+    instance_kwarg = "component"
+    create_service = staticmethod(services.component_create)
+    update_service = staticmethod(services.component_update)
+    delete_service = staticmethod(services.component_delete)
+    form_class = ComponentForm
+    titles = (gettext_lazy("Komponente anlegen"), gettext_lazy("Komponente bearbeiten"))
+    created_message = gettext_lazy("Die Komponente wurde angelegt.")
+    success_message = gettext_lazy("Die Komponente wurde gespeichert.")
+    deleted_message = gettext_lazy("Die Komponente wurde gelöscht.")
 
 
-@never_cache
-@login_required
-def component_edit(request: HttpRequest, pk: str) -> HttpResponse:
-    user = _staff(request)
-    component = _get(Component, pk)
-    if request.method == "POST" and "delete" in request.POST:
-        try:
-            services.component_delete(component=component, acting_user=user)
-        except ApplicationError as error:
-            show_refusal(request, error)
-            return redirect("portal:status_component_edit", pk=component.pk)
-        messages.success(request, _("Die Komponente wurde gelöscht."))
-        return redirect("portal:status_overview")
-    # A bound form validates a copy, so the service still sees the old values to audit.
-    form = (
-        ComponentForm(request.POST, instance=copy.copy(component))
-        if request.method == "POST"
-        else ComponentForm(instance=component)
-    )
-    return _save_model_form(
-        request,
-        form,
-        lambda data: services.component_update(component=component, acting_user=user, data=data),
-        _("Die Komponente wurde gespeichert."),
-        "portal/status/component_form.html",
-        title=_("Komponente bearbeiten"),
-        component=component,
-    )
+class GroupEdit(ComponentEditView):
+    queryset = ComponentGroup.objects.all()
+    instance_kwarg = "group"
+    create_service = staticmethod(services.component_group_create)
+    update_service = staticmethod(services.component_group_update)
+    delete_service = staticmethod(services.component_group_delete)
+    form_class = ComponentGroupForm
+    titles = (gettext_lazy("Gruppe anlegen"), gettext_lazy("Gruppe bearbeiten"))
+    created_message = gettext_lazy("Die Gruppe wurde angelegt.")
+    success_message = gettext_lazy("Die Gruppe wurde gespeichert.")
+    deleted_message = gettext_lazy("Die Gruppe wurde gelöscht.")
 
 
-@never_cache
-@login_required
-def group_create(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
-    form = ComponentGroupForm(request.POST if request.method == "POST" else None)
-    return _save_model_form(
-        request,
-        form,
-        lambda data: services.component_group_create(acting_user=user, data=data),
-        _("Die Gruppe wurde angelegt."),
-        "portal/status/component_form.html",
-        title=_("Gruppe anlegen"),
-    )
-
-
-@never_cache
-@login_required
-def group_edit(request: HttpRequest, pk: str) -> HttpResponse:
-    user = _staff(request)
-    group = _get(ComponentGroup, pk)
-    if request.method == "POST" and "delete" in request.POST:
-        try:
-            services.component_group_delete(group=group, acting_user=user)
-        except ApplicationError as error:
-            show_refusal(request, error)
-            return redirect("portal:status_group_edit", pk=group.pk)
-        messages.success(request, _("Die Gruppe wurde gelöscht."))
-        return redirect("portal:status_overview")
-    form = (
-        ComponentGroupForm(request.POST, instance=copy.copy(group))
-        if request.method == "POST"
-        else ComponentGroupForm(instance=group)
-    )
-    return _save_model_form(
-        request,
-        form,
-        lambda data: services.component_group_update(group=group, acting_user=user, data=data),
-        _("Die Gruppe wurde gespeichert."),
-        "portal/status/component_form.html",
-        title=_("Gruppe bearbeiten"),
-        group=group,
-    )
+incident_create = IncidentCreate.as_view()
+maintenance_create = MaintenanceCreate.as_view()
+component_create = ComponentEdit.as_view(adding=True)
+component_edit = ComponentEdit.as_view()
+group_create = GroupEdit.as_view(adding=True)
+group_edit = GroupEdit.as_view()
 
 
 # Availability ---------------------------------------------------------------------------------

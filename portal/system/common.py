@@ -3,19 +3,19 @@ the chokepoint, pagination and form helpers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 
-from portal.refusals import perform
+from portal.generic import CustomerObjectView, ObjectDeleteView, ObjectEditView, ObjectFormView
 from provisioning import audit, selectors
 from provisioning.access import get_for_user, restrict, visible_customers
 from provisioning.models import (
@@ -105,35 +105,43 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _confirm_delete(
-    request: HttpRequest,
-    *,
-    customer: Customer,
-    access: Any,
-    delete: Callable[[], Any],
-    done: str,
-    title: str,
-    question: str,
-    cancel_url: str,
-    success_url: str,
-    failure_url: str | None = None,
-) -> HttpResponse:
-    """GET asks for confirmation; POST runs ``delete`` through its service and redirects to
-    ``success_url`` (or ``failure_url`` when the service refused, with its message)."""
-    if request.method == "POST":
-        deleted = perform(request, delete, done)
-        return redirect(success_url if deleted else (failure_url or success_url))
-    return render(
-        request,
-        "portal/system/confirm_delete.html",
-        {
-            "customer": customer,
-            "access": access,
-            "title": title,
-            "question": question,
-            "cancel_url": cancel_url,
-        },
-    )
+class SystemPage(CustomerObjectView):
+    """A page of one customer's system: its URL names the customer or one of the customer's
+    objects (through the chokepoint); the page needs the account's ``right`` (a flag of
+    :class:`SystemAccess`, from ``provisioning.permissions``). Every context has the customer
+    and the account's rights."""
+
+    right: ClassVar[str] = "may_setup"
+    access: SystemAccess
+
+    def check_permission(self) -> None:
+        super().check_permission()
+        self.access = _access(self.account, self.customer)
+        _ensure(getattr(self.access, self.right))
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return {"access": self.access, **super().get_context_data(**context)}
+
+
+class SystemFormView(SystemPage, ObjectFormView):
+    """A form of a customer's system that calls a service (see ``portal.generic``)."""
+
+
+class SystemEditView(SystemFormView, ObjectEditView):
+    """Add (under the customer's URL) and change one kind of object of a customer's system."""
+
+    parent_queryset = Customer.objects.all()
+
+
+class SystemDeleteView(SystemPage, ObjectDeleteView):
+    """The question before a part of a customer's system is removed; a suspended system shows
+    it with the button disabled."""
+
+    header_template = "portal/system/_header.html"
+    confirm_label = gettext_lazy("Ja, entfernen")
+
+    def read_only(self) -> bool:
+        return self.access.read_only
 
 
 def _next_url(request: HttpRequest, default: str) -> str:

@@ -6,43 +6,31 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from portal.system.forms import (
-    DeviceFilterForm,
-    DeviceForm,
-)
-from portal.system.users import _users
-from provisioning import services
-from provisioning.access import get_for_user, restrict
-from provisioning.models import (
-    Customer,
-    Device,
-    Subscriber,
-)
-
-if TYPE_CHECKING:
-    from provisioning.models import Account
-
-
-from portal.refusals import attempt
 from portal.system.common import (
+    SystemDeleteView,
+    SystemEditView,
     _account,
-    _confirm_delete,
     _customer,
-    _ensure,
-    _form_response,
-    _owned,
     _page,
     _site_of,
     _sites,
 )
+from portal.system.forms import DeviceFilterForm, DeviceForm
+from portal.system.users import _users
+from provisioning import services
+from provisioning.access import get_for_user, restrict
+from provisioning.models import Customer, Device, Subscriber
+
+if TYPE_CHECKING:
+    from provisioning.models import Account
 
 # Devices (FEA-12) -----------------------------------------------------------------------------
 
@@ -92,92 +80,74 @@ def device_list(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-@login_required
-def device_create(request: HttpRequest, pk: str) -> HttpResponse:
-    customer, access = _customer(request, pk)
-    _ensure(access.may_manage)
-    user = _account(request)
-    initial: dict[str, Any] = {}
-    site = _site_of(user, customer, request.GET.get("site"))
-    if site is not None:
-        initial["site"] = site.pk
-    preset = request.GET.get("user")
-    if preset:
-        try:
-            owner = get_for_user(_users(user, customer), user, preset)
-        except Http404:
-            owner = None
-        if owner is not None:
-            initial.update({"user": owner.number.e164, "site": owner.site_id})
-    form = DeviceForm(
-        request.POST if request.method == "POST" else None,
-        instance=Device(customer=customer),
-        initial=initial,
-        sites=_sites(user, customer),
-        subscribers=_device_subscribers(user, customer),
-    )
-    if request.method == "POST" and form.is_valid():
-        device = attempt(
-            form,
-            lambda: services.device_create(
-                customer=customer, acting_user=user, data=form.service_data()
+class DeviceEdit(SystemEditView):
+    """A device: its site and the active user it belongs to. A new one takes its site and user
+    from ``?site=`` and ``?user=``."""
+
+    right = "may_manage"
+    queryset = Device.objects.select_related("site", "subscriber__number")
+    instance_kwarg = "device"
+    create_service = staticmethod(services.device_create)
+    update_service = staticmethod(services.device_update)
+    form_class = DeviceForm
+    template_name = "portal/system/device_form.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        user, customer, device = self.account, self.customer, self.instance
+        return {
+            **super().get_form_kwargs(),
+            "instance": copy.copy(device) if device else Device(customer=customer),
+            "sites": _sites(user, customer),
+            "subscribers": _device_subscribers(
+                user, customer, keep=device.subscriber_id if device else None
             ),
-        )
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        device = self.instance
         if device is not None:
-            messages.success(
-                request, _("Das Gerät %(device)s ist registriert.") % {"device": device}
-            )
-            return redirect("portal:device_list", pk=customer.pk)
-    context = {"customer": customer, "access": access, "form": form, "device": None}
-    return _form_response(request, "portal/system/device_form.html", context, form)
+            owner = device.subscriber
+            return {"mac_address": device.formatted_mac, "user": owner.number.e164 if owner else ""}
+        user, customer = self.account, self.customer
+        initial: dict[str, Any] = {}
+        site = _site_of(user, customer, self.request.GET.get("site"))
+        if site is not None:
+            initial["site"] = site.pk
+        preset = self.request.GET.get("user")
+        if preset:
+            try:
+                owner = get_for_user(_users(user, customer), user, preset)
+            except Http404:
+                owner = None
+            if owner is not None:
+                initial.update({"user": owner.number.e164, "site": owner.site_id})
+        return initial
+
+    def get_success_message(self, result: Device) -> str:
+        if self.adding:
+            return _("Das Gerät %(device)s ist registriert.") % {"device": result}
+        return super().get_success_message(result)
+
+    def get_success_url(self, result: Device) -> str:
+        return reverse("portal:device_list", args=[self.customer.pk])
 
 
-@login_required
-def device_edit(request: HttpRequest, pk: str) -> HttpResponse:
-    device, access = _owned(
-        request, Device.objects.select_related("site", "subscriber__number"), pk
-    )
-    _ensure(access.may_manage)
-    user = _account(request)
-    customer = device.customer
-    owner = device.subscriber
-    form = DeviceForm(
-        request.POST if request.method == "POST" else None,
-        instance=copy.copy(device),
-        initial={"mac_address": device.formatted_mac, "user": owner.number.e164 if owner else ""},
-        sites=_sites(user, customer),
-        subscribers=_device_subscribers(user, customer, keep=device.subscriber_id),
-    )
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form,
-            lambda: services.device_update(
-                device=device, acting_user=user, data=form.service_data()
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Die Änderungen wurden gespeichert."))
-            return redirect("portal:device_list", pk=customer.pk)
-        device.refresh_from_db()
-    context = {"customer": customer, "access": access, "form": form, "device": device}
-    return _form_response(request, "portal/system/device_form.html", context, form)
+class DeviceDelete(SystemDeleteView):
+    right = "may_manage"
+    queryset = Device.objects.select_related("site")
+    service = staticmethod(services.device_delete)
+    object_kwarg = "device"
+    title = gettext_lazy("Gerät entfernen")
+    question = gettext_lazy("Soll das Gerät %(device)s am Standort „%(site)s“ entfernt werden?")
+    done = gettext_lazy("Das Gerät %(device)s wurde entfernt.")
+
+    def params(self) -> dict[str, Any]:
+        return {"device": self.object, "site": self.object.site.name}
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("portal:device_list", args=[self.customer.pk])
 
 
-@login_required
-def device_delete(request: HttpRequest, pk: str) -> HttpResponse:
-    device, access = _owned(request, Device.objects.select_related("site"), pk)
-    _ensure(access.may_manage)
-    user = _account(request)
-    devices = reverse("portal:device_list", args=[device.customer_id])
-    return _confirm_delete(
-        request,
-        customer=device.customer,
-        access=access,
-        delete=lambda: services.device_delete(device=device, acting_user=user),
-        done=_("Das Gerät %(device)s wurde entfernt.") % {"device": device},
-        title=_("Gerät entfernen"),
-        question=_("Soll das Gerät %(device)s am Standort „%(site)s“ entfernt werden?")
-        % {"device": device, "site": device.site.name},
-        cancel_url=devices,
-        success_url=devices,
-    )
+device_create = DeviceEdit.as_view(adding=True)
+device_edit = DeviceEdit.as_view()
+device_delete = DeviceDelete.as_view()

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portal.system.common import (
+    SystemAccess,
+    SystemEditView,
+    SystemFormView,
+    _customer,
+    _ensure,
+    _site_of,
+    _site_rows,
+    _sites,
+)
 from portal.system.forms import (
     BaseLicenseForm,
     NumberBlockForm,
     SiteForm,
     TrunkForm,
 )
-from portal.system.users import _user_create_form
+from portal.system.users import UserEdit
 from provisioning import services
 from provisioning.access import restrict
 from provisioning.models import (
@@ -30,25 +43,10 @@ from provisioning.models import (
     Subscriber,
     Trunk,
 )
-from provisioning.permissions import (
-    can_assign_demo_license,
-)
+from provisioning.permissions import can_assign_demo_license
 
 if TYPE_CHECKING:
     from provisioning.models import Account
-
-
-from portal.refusals import attempt
-from portal.system.common import (
-    SystemAccess,
-    _account,
-    _customer,
-    _ensure,
-    _form_response,
-    _site_of,
-    _site_rows,
-    _sites,
-)
 
 # The guided set-up ----------------------------------------------------------------------------
 
@@ -118,148 +116,180 @@ def setup_start(request: HttpRequest, pk: str) -> HttpResponse:
     return redirect("portal:setup_users", pk=customer.pk)
 
 
-def _license_form(request: HttpRequest, customer: Customer) -> BaseLicenseForm:
-    user = _account(request)
-    # A demo is only ever a customer's first base license, and only staff assign it (LIC-2).
-    allow_demo = can_assign_demo_license(user) and customer.base_license in ("", "demolizenz")
-    return BaseLicenseForm(
-        request.POST if request.method == "POST" else None,
-        allow_demo=allow_demo,
-        initial={"license_type": customer.base_license or LicenseType.GRUNDLIZENZ},
-    )
+class SetupStep(SystemFormView):
+    """A step of the guided set-up: the customer's page, the steps around it, and after a
+    success the same step again (to add the next one) unless :meth:`get_success_url` says
+    otherwise."""
+
+    right = "may_setup"
+    step: ClassVar[str]
+
+    def get_queryset(self) -> QuerySet[Customer]:
+        return Customer.objects.select_related("reseller")  # every step's URL names the customer
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**context), **_setup_context(self.access, self.step)}
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse(f"portal:setup_{self.step}", args=[self.customer.pk])
 
 
-@login_required
-def setup_license(request: HttpRequest, pk: str) -> HttpResponse:
+class SetupLicense(SetupStep):
     """Step 1: the customer's one base license (LIC-1, LIC-2)."""
-    customer, access = _setup_access(request, pk)
-    user = _account(request)
-    form = _license_form(request, customer)
-    if request.method == "POST" and form.is_valid():
-        license_type = form.cleaned_data["license_type"]
-        saved = attempt(
-            form,
-            lambda: services.customer_set_base_license(
-                customer=customer, license_type=license_type, acting_user=user
-            ),
+
+    step = "license"
+    template_name = "portal/system/setup_license.html"
+    form_class = BaseLicenseForm
+    service = staticmethod(services.customer_set_base_license)
+    object_kwarg = "customer"
+    success_message = gettext_lazy("Die Grundlizenz ist gebucht.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # A demo is only ever a customer's first base license, and only staff assign it (LIC-2).
+        allow_demo = can_assign_demo_license(self.account) and self.customer.base_license in (
+            "",
+            "demolizenz",
         )
-        if saved is not None:
-            messages.success(request, _("Die Grundlizenz ist gebucht."))
-            return redirect("portal:setup_sites", pk=customer.pk)
-    context = {**_setup_context(access, "license"), "form": form}
-    return _form_response(request, "portal/system/setup_license.html", context, form)
+        return {**super().get_form_kwargs(), "allow_demo": allow_demo}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"license_type": self.customer.base_license or LicenseType.GRUNDLIZENZ}
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        return {"license_type": form.cleaned_data["license_type"]}
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("portal:setup_sites", args=[self.customer.pk])
 
 
-def _site_create_form(request: HttpRequest, customer: Customer) -> tuple[SiteForm, Site | None]:
-    user = _account(request)
-    needs_extra = Site.objects.filter(customer=customer).exists()
-    initial = {}
-    if not needs_extra:
-        # The first site is usually the customer's own address.
-        initial = {
+class SiteEdit(SystemEditView):
+    """A site of the customer (the set-up's step and the site pages of ``views.py``); the
+    first is included, each further one books a license (LIC-3)."""
+
+    queryset = Site.objects.all()
+    instance_kwarg = "site"
+    create_service = staticmethod(services.site_create)
+    update_service = staticmethod(services.site_update)
+    form_class = SiteForm
+    template_name = "portal/system/site_form.html"
+
+    @cached_property
+    def needs_extra_license(self) -> bool:
+        return self.adding and Site.objects.filter(customer=self.customer).exists()
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        site = self.instance
+        return {
+            **super().get_form_kwargs(),
+            "instance": copy.copy(site) if site else Site(customer=self.customer),
+            "needs_extra_license": self.needs_extra_license,
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        if not self.adding or self.needs_extra_license:
+            return {}
+        customer = self.customer  # the first site is usually the customer's own address
+        return {
             "name": _("Hauptsitz"),
             "street": customer.street,
             "postal_code": customer.postal_code,
             "city": customer.city,
             "country": customer.country,
         }
-    form = SiteForm(
-        request.POST if request.method == "POST" else None,
-        instance=Site(customer=customer),
-        needs_extra_license=needs_extra,
-        initial=initial,
-    )
-    site = None
-    if request.method == "POST" and form.is_valid():
-        site = attempt(
-            form,
-            lambda: services.site_create(
-                customer=customer,
-                acting_user=user,
-                data=form.service_data(),
-                extra_site_license=form.cleaned_data.get("extra_site_license", False),
-            ),
-        )
-        if site is not None:
-            messages.success(request, _("Der Standort „%(name)s“ ist angelegt.") % {"name": site})
-    return form, site
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        kwargs = super().service_kwargs(form)
+        if self.adding:
+            kwargs["extra_site_license"] = form.cleaned_data.get("extra_site_license", False)
+        return kwargs
+
+    def get_success_message(self, result: Site) -> str:
+        if not self.adding:
+            return super().get_success_message(result)
+        return _("Der Standort „%(name)s“ ist angelegt.") % {"name": result}
+
+    def get_success_url(self, result: Site) -> str:
+        return reverse("portal:site_detail", args=[result.pk])
 
 
-@login_required
-def setup_sites(request: HttpRequest, pk: str) -> HttpResponse:
-    """Step 2: sites; the first is included, each further one books a license (LIC-3)."""
-    customer, access = _setup_access(request, pk)
-    form, site = _site_create_form(request, customer)
-    if site is not None:
-        return redirect("portal:setup_sites", pk=customer.pk)
-    context = {
-        **_setup_context(access, "sites"),
-        "form": form,
-        "sites": _site_rows(_account(request), customer),
-    }
-    return _form_response(request, "portal/system/setup_sites.html", context, form)
+class SetupSites(SetupStep, SiteEdit):
+    """Step 2: the sites."""
+
+    adding = True
+    step = "sites"
+    template_name = "portal/system/setup_sites.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**context),
+            "sites": _site_rows(self.account, self.customer),
+        }
 
 
-def _trunk_create_form(request: HttpRequest, site: Site) -> tuple[TrunkForm, Trunk | None]:
-    user = _account(request)
-    form = TrunkForm(
-        request.POST if request.method == "POST" else None,
+class NewTrunk(SystemFormView):
+    """The SIP trunk of ``self.site`` (TRK-1), its emergency address from the site (TRK-3)."""
+
+    form_class = TrunkForm
+    service = staticmethod(services.trunk_create)
+    site: Site
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        site = self.site
         # By id: assigning ``site=`` would cache this unsaved trunk as ``site.trunk``, and the
         # site would look as if it had its trunk already.
-        instance=Trunk(site_id=site.pk, customer=site.customer),
-        initial={
+        return {
+            **super().get_form_kwargs(),
+            "instance": Trunk(site_id=site.pk, customer=site.customer),
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        site = self.site
+        return {
             "emergency_street": site.street,
             "emergency_postal_code": site.postal_code,
             "emergency_city": site.city,
             "emergency_country": site.country,
-        },
-    )
-    trunk = None
-    if request.method == "POST" and form.is_valid():
-        trunk = attempt(
-            form,
-            lambda: services.trunk_create(
-                site=site,
-                acting_user=user,
-                data=form.service_data(),
-                password=form.cleaned_data["password"],
-            ),
-        )
-        if trunk is not None:
-            messages.success(
-                request, _("Der SIP-Trunk für „%(site)s“ ist angelegt.") % {"site": site}
-            )
-    return form, trunk
+        }
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        return {
+            **super().service_kwargs(form),
+            "site": self.site,
+            "password": form.cleaned_data["password"],
+        }
+
+    def get_success_message(self, result: Trunk) -> str:
+        return _("Der SIP-Trunk für „%(site)s“ ist angelegt.") % {"site": self.site}
 
 
-@login_required
-def setup_trunks(request: HttpRequest, pk: str) -> HttpResponse:
-    """Step 3: the SIP trunk of each site (TRK-1), its emergency address from the site (TRK-3)."""
-    customer, access = _setup_access(request, pk)
-    user = _account(request)
-    sites = list(_sites(user, customer).select_related("trunk"))
-    chosen_id = request.POST.get("site") or request.GET.get("site")
-    site = _site_of(user, customer, chosen_id) if chosen_id else None
-    if chosen_id and site is None:
-        raise Http404
-    if site is None:
-        site = next((s for s in sites if not _has_trunk(s)), None)
-    form = None
-    if site is not None and not _has_trunk(site):
-        form, trunk = _trunk_create_form(request, site)
-        if trunk is not None:
+class SetupTrunks(SetupStep, NewTrunk):
+    """Step 3: the SIP trunk of each site; the chosen site, else the first without one."""
+
+    step = "trunks"
+    template_name = "portal/system/setup_trunks.html"
+
+    def handle(self) -> HttpResponse:
+        user, customer, request = self.account, self.customer, self.request
+        self.sites = list(_sites(user, customer).select_related("trunk"))
+        chosen_id = request.POST.get("site") or request.GET.get("site")
+        site = _site_of(user, customer, chosen_id) if chosen_id else None
+        if chosen_id and site is None:
+            raise Http404
+        if site is None:
+            site = next((s for s in self.sites if not _has_trunk(s)), None)
+        if site is not None and not _has_trunk(site):
+            self.site = site
+            return super().handle()
+        if request.method == "POST":
             return redirect("portal:setup_trunks", pk=customer.pk)
-    elif request.method == "POST":
-        return redirect("portal:setup_trunks", pk=customer.pk)
-    context = {
-        **_setup_context(access, "trunks"),
-        "form": form,
-        "site": site,
-        "sites": [(s, _has_trunk(s)) for s in sites],
-    }
-    if form is None:
-        return render(request, "portal/system/setup_trunks.html", context)
-    return _form_response(request, "portal/system/setup_trunks.html", context, form)
+        return render(request, self.template_name, self.get_context_data(form=None, site=site))
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return {
+            "site": getattr(self, "site", None),
+            **super().get_context_data(**context),
+            "sites": [(s, _has_trunk(s)) for s in self.sites],
+        }
 
 
 def _has_trunk(site: Site) -> bool:
@@ -292,63 +322,78 @@ def _next_trunk(user: Account, customer: Customer, trunks: QuerySet[Trunk]) -> A
     return first.pk if first else None
 
 
-@login_required
-def setup_numbers(request: HttpRequest, pk: str) -> HttpResponse:
-    """Step 4: number blocks of the trunks (TRK-2)."""
-    customer, access = _setup_access(request, pk)
-    user = _account(request)
-    trunks = _trunks(user, customer)
-    form = NumberBlockForm(
-        request.POST if request.method == "POST" else None,
-        trunks=trunks,
-        initial={"trunk": _next_trunk(user, customer, trunks)},
-    )
-    if request.method == "POST" and form.is_valid():
+class NewBlock(SystemFormView):
+    """A number block of a trunk (TRK-2): the trunk comes from :meth:`trunk`."""
+
+    form_class = NumberBlockForm
+    service = staticmethod(services.number_block_create)
+
+    def trunk(self, form: BaseForm) -> Trunk:
+        raise NotImplementedError
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
         data = form.cleaned_data
-        block = attempt(
-            form,
-            lambda: services.number_block_create(
-                trunk=data["trunk"],
-                acting_user=user,
-                base_number=data["base_number"],
-                first_extension=data["first_extension"],
-                last_extension=data["last_extension"],
-            ),
-        )
-        if block is not None:
-            messages.success(
-                request, _("Der Rufnummernblock %(block)s ist angelegt.") % {"block": block}
-            )
-            return redirect("portal:setup_numbers", pk=customer.pk)
-    blocks = restrict(NumberBlock.objects.filter(customer=customer), user).select_related(
-        "trunk__site"
-    )
-    context = {
-        **_setup_context(access, "numbers"),
-        "form": form,
-        "trunks": trunks,
-        "blocks": blocks,
-    }
-    return _form_response(request, "portal/system/setup_numbers.html", context, form)
+        return {
+            "trunk": self.trunk(form),
+            "base_number": data["base_number"],
+            "first_extension": data["first_extension"],
+            "last_extension": data["last_extension"],
+        }
+
+    def get_success_message(self, result: NumberBlock) -> str:
+        return _("Der Rufnummernblock %(block)s ist angelegt.") % {"block": result}
 
 
-@login_required
-def setup_users(request: HttpRequest, pk: str) -> HttpResponse:
+class SetupNumbers(SetupStep, NewBlock):
+    """Step 4: number blocks of the trunks, the likeliest trunk chosen."""
+
+    step = "numbers"
+    template_name = "portal/system/setup_numbers.html"
+
+    @property
+    def trunks(self) -> QuerySet[Trunk]:
+        return _trunks(self.account, self.customer)
+
+    def trunk(self, form: BaseForm) -> Trunk:
+        return form.cleaned_data["trunk"]
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "trunks": self.trunks}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"trunk": _next_trunk(self.account, self.customer, self.trunks)}
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        blocks = restrict(NumberBlock.objects.filter(customer=self.customer), self.account)
+        return {
+            **super().get_context_data(**context),
+            "trunks": self.trunks,
+            "blocks": blocks.select_related("trunk__site"),
+        }
+
+
+class SetupUsers(SetupStep, UserEdit):
     """Step 5: the first users, each with a free extension of their site (LIC-4, TRK-2)."""
-    customer, access = _setup_access(request, pk)
-    user = _account(request)
-    form, subscriber = _user_create_form(request, customer)
-    if subscriber is not None:
-        return redirect("portal:setup_users", pk=customer.pk)
-    users = (
-        restrict(Subscriber.objects.filter(customer=customer), user)
-        .select_related("site", "number")
-        .order_by("-created_at")[:10]
-    )
-    context = {
-        **_setup_context(access, "users"),
-        "form": form,
-        "users": users,
-        "extensions_url": reverse("portal:user_extensions", args=[customer.pk]),
-    }
-    return _form_response(request, "portal/system/setup_users.html", context, form)
+
+    adding = True
+    step = "users"
+    template_name = "portal/system/setup_users.html"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        users = (
+            restrict(Subscriber.objects.filter(customer=self.customer), self.account)
+            .select_related("site", "number")
+            .order_by("-created_at")[:10]
+        )
+        return {
+            **super().get_context_data(**context),
+            "users": users,
+            "extensions_url": reverse("portal:user_extensions", args=[self.customer.pk]),
+        }
+
+
+setup_license = SetupLicense.as_view()
+setup_sites = SetupSites.as_view()
+setup_trunks = SetupTrunks.as_view()
+setup_numbers = SetupNumbers.as_view()
+setup_users = SetupUsers.as_view()

@@ -4,21 +4,38 @@ notices (LIC-4, LIC-5, TRK-4)."""
 from __future__ import annotations
 
 import copy
-import csv
 import re
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
+from portal import throttling
+from portal.refusals import perform
+from portal.system.common import (
+    SystemDeleteView,
+    SystemEditView,
+    SystemFormView,
+    _account,
+    _customer,
+    _ensure,
+    _extension_choices,
+    _is_htmx,
+    _next_url,
+    _owned,
+    _page,
+    _pending_notices,
+    _site_of,
+    _sites,
+)
 from portal.system.forms import (
     FEATURE_NAMES,
     USER_SORTS,
@@ -28,35 +45,14 @@ from portal.system.forms import (
 )
 from provisioning import audit, selectors, services, throttle
 from provisioning.access import restrict
-from provisioning.models import (
-    Customer,
-    Device,
-    Subscriber,
-)
+from provisioning.downloads import users_csv
+from provisioning.filters import SubscriberFilter
+from provisioning.models import Customer, Device, Subscriber
 from provisioning.services.users import CSV_COLUMNS
 from telephony.entitlements import Feature, entitlements
 
 if TYPE_CHECKING:
     from provisioning.models import Account
-
-
-from portal import throttling
-from portal.refusals import attempt, perform
-from portal.system.common import (
-    _account,
-    _confirm_delete,
-    _customer,
-    _ensure,
-    _extension_choices,
-    _form_response,
-    _is_htmx,
-    _next_url,
-    _owned,
-    _page,
-    _pending_notices,
-    _site_of,
-    _sites,
-)
 
 # Users ----------------------------------------------------------------------------------------
 
@@ -65,22 +61,6 @@ def _users(user: Account, customer: Customer) -> QuerySet[Subscriber]:
     return restrict(Subscriber.objects.filter(customer=customer), user).select_related(
         "site", "number", "customer"
     )
-
-
-def _search(users: QuerySet[Subscriber], query: str) -> QuerySet[Subscriber]:
-    compact = re.sub(r"[\s/()-]", "", query)
-    condition = (
-        Q(first_name__icontains=query)
-        | Q(last_name__icontains=query)
-        | Q(display_name__icontains=query)
-        | Q(email__icontains=query)
-    )
-    if compact:
-        condition |= Q(number__e164__contains=compact)
-    parts = query.split()
-    if len(parts) == 2:
-        condition |= Q(first_name__icontains=parts[0], last_name__icontains=parts[1])
-    return users.filter(condition)
 
 
 def _filtered_users(
@@ -92,15 +72,14 @@ def _filtered_users(
     sort = "name"
     if filters.is_valid():
         data = filters.cleaned_data
-        query = data["q"].strip()
-        if query:
-            users = _search(users, query)
-        if data["site"]:
-            users = users.filter(site=data["site"])
-        if data["package"]:
-            users = users.filter(package=data["package"])
-        if data["active"]:
-            users = users.filter(is_active=data["active"] == "1")
+        site = data["site"]
+        search = {
+            "q": data["q"],
+            "site": site.pk if site else "",
+            "package": data["package"],
+            "is_active": {"1": "true", "0": "false"}.get(data["active"], ""),
+        }
+        users = SubscriberFilter(search, queryset=users).qs
         sort = data["sort"] or "name"
     return filters, users.order_by(*USER_SORTS[sort], "pk"), sort
 
@@ -129,105 +108,73 @@ def user_export(request: HttpRequest, pk: str) -> HttpResponse:
     customer = _customer(request, pk)[0]
     users = _filtered_users(request, customer)[1]
     user = _account(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="benutzer.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([*CSV_COLUMNS, "number"])
     rows = list(users.iterator(chunk_size=1000))
     if user.is_platform:
         audit.record_access(actor=user, instances=rows)
-    for row in rows:
-        writer.writerow(
-            [
-                row.first_name,
-                row.last_name,
-                row.email,
-                row.site.name,
-                row.number.extension,
-                row.package,
-                row.works_at,
-                row.number.e164,
-            ]
+    return users_csv(rows)
+
+
+class UserEdit(SystemEditView):
+    """A user of the system, with the free extensions of the chosen site on offer. A POST with
+    ``refresh`` (the no-JS button next to the site) only reloads the extensions."""
+
+    right = "may_manage"
+    queryset = Subscriber.objects.select_related("site", "number", "fax_number")
+    instance_kwarg = "subscriber"
+    create_service = staticmethod(services.user_create)
+    update_service = staticmethod(services.user_update)
+    form_class = UserForm
+    template_name = "portal/system/user_form.html"
+
+    def get_form(self) -> UserForm:
+        request, customer, instance = self.request, self.customer, self.instance
+        user = self.account
+        sites = _sites(user, customer)
+        posted = request.method == "POST"
+        data = request.POST if posted and "refresh" not in request.POST else None
+        site = _site_of(user, customer, (request.POST if posted else request.GET).get("site"))
+        if site is None:
+            site = instance.site if instance else sites.first()
+        initial: dict[str, Any] = {}
+        if instance is not None:
+            initial = {"extension": instance.extension, "fax_extension": instance.fax_extension}
+        if posted and data is None:
+            # Keep what was typed, drop the extensions of the previous site.
+            initial = {
+                k: v for k, v in request.POST.items() if k not in {"extension", "fax_extension"}
+            }
+            initial["voicemail_enabled"] = "voicemail_enabled" in request.POST
+        if site is not None:
+            initial["site"] = site.pk
+        form = UserForm(
+            data,
+            instance=copy.copy(instance) if instance else Subscriber(customer=customer),
+            initial=initial,
+            sites=sites,
+            extensions=_extension_choices(site),
         )
-    return response
+        form.fields["site"].widget.attrs.update(
+            {
+                "hx-get": reverse("portal:user_extensions", args=[customer.pk]),
+                "hx-target": "#extension-fields",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+        return form
 
-
-def _user_form(
-    request: HttpRequest,
-    customer: Customer,
-    *,
-    instance: Subscriber | None = None,
-) -> UserForm:
-    """The user form, offering the free extensions of the chosen site. A POST with ``refresh``
-    (the no-JS button next to the site) only reloads the extensions."""
-    user = _account(request)
-    sites = _sites(user, customer)
-    data = request.POST if request.method == "POST" and "refresh" not in request.POST else None
-    source = request.POST if request.method == "POST" else request.GET
-    site = _site_of(user, customer, source.get("site"))
-    if site is None:
-        site = instance.site if instance else sites.first()
-    initial: dict[str, Any] = {}
-    if instance is not None:
-        initial = {"extension": instance.extension, "fax_extension": instance.fax_extension}
-    if request.method == "POST" and data is None:
-        # Keep what was typed, drop the extensions of the previous site.
-        initial = {k: v for k, v in request.POST.items() if k not in {"extension", "fax_extension"}}
-        initial["voicemail_enabled"] = "voicemail_enabled" in request.POST
-    if site is not None:
-        initial["site"] = site.pk
-    form = UserForm(
-        data,
-        instance=copy.copy(instance) if instance else Subscriber(customer=customer),
-        initial=initial,
-        sites=sites,
-        extensions=_extension_choices(site),
-    )
-    form.fields["site"].widget.attrs.update(
-        {
-            "hx-get": reverse("portal:user_extensions", args=[customer.pk]),
-            "hx-target": "#extension-fields",
-            "hx-trigger": "change",
-            "hx-swap": "innerHTML",
+    def get_success_message(self, result: Subscriber) -> str:
+        if not self.adding:
+            return super().get_success_message(result)
+        return _("Der Benutzer %(name)s hat die Rufnummer %(number)s.") % {
+            "name": result.name,
+            "number": result.number.e164,
         }
-    )
-    return form
 
-
-def _user_create_form(
-    request: HttpRequest, customer: Customer
-) -> tuple[UserForm, Subscriber | None]:
-    user = _account(request)
-    form = _user_form(request, customer)
-    subscriber = None
-    if form.is_bound and form.is_valid():
-        subscriber = attempt(
-            form,
-            lambda: services.user_create(
-                customer=customer, acting_user=user, data=form.service_data()
-            ),
-        )
-        if subscriber is not None:
-            messages.success(
-                request,
-                _("Der Benutzer %(name)s hat die Rufnummer %(number)s.")
-                % {"name": subscriber.name, "number": subscriber.number.e164},
-            )
-    return form, subscriber
-
-
-@login_required
-def user_create(request: HttpRequest, pk: str) -> HttpResponse:
-    customer, access = _customer(request, pk)
-    _ensure(access.may_manage)
-    form, subscriber = _user_create_form(request, customer)
-    if subscriber is not None:
-        if "another" in request.POST:
-            return redirect("portal:user_create", pk=customer.pk)
-        return redirect("portal:user_detail", pk=subscriber.pk)
-    context = {"customer": customer, "access": access, "form": form, "subscriber": None}
-    return _form_response(request, "portal/system/user_form.html", context, form)
+    def get_success_url(self, result: Subscriber) -> str:
+        if self.adding and "another" in self.request.POST:
+            return reverse("portal:user_create", args=[self.customer.pk])
+        return reverse("portal:user_detail", args=[result.pk])
 
 
 @login_required
@@ -272,30 +219,6 @@ def _entitlement_rows(package: str) -> list[tuple[str, bool]]:
     return [(str(FEATURE_NAMES[f]), included[f.value]) for f in Feature]
 
 
-@login_required
-def user_edit(request: HttpRequest, pk: str) -> HttpResponse:
-    subscriber, access = _owned(
-        request, Subscriber.objects.select_related("site", "number", "fax_number"), pk
-    )
-    _ensure(access.may_manage)
-    user = _account(request)
-    customer = subscriber.customer
-    form = _user_form(request, customer, instance=subscriber)
-    if form.is_bound and form.is_valid():
-        saved = attempt(
-            form,
-            lambda: services.user_update(
-                subscriber=subscriber, acting_user=user, data=form.service_data()
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Die Änderungen wurden gespeichert."))
-            return redirect("portal:user_detail", pk=subscriber.pk)
-        subscriber.refresh_from_db()
-    context = {"customer": customer, "access": access, "form": form, "subscriber": subscriber}
-    return _form_response(request, "portal/system/user_form.html", context, form)
-
-
 def _set_active(request: HttpRequest, pk: str, active: bool) -> HttpResponse:
     subscriber, access = _owned(request, Subscriber.objects.all(), pk)
     _ensure(access.may_manage)
@@ -323,28 +246,26 @@ def user_activate(request: HttpRequest, pk: str) -> HttpResponse:
     return _set_active(request, pk, True)
 
 
-@login_required
-def user_delete(request: HttpRequest, pk: str) -> HttpResponse:
-    subscriber, access = _owned(request, Subscriber.objects.select_related("number"), pk)
-    _ensure(access.may_manage)
-    user = _account(request)
-    detail = reverse("portal:user_detail", args=[subscriber.pk])
-    return _confirm_delete(
-        request,
-        customer=subscriber.customer,
-        access=access,
-        delete=lambda: services.user_delete(subscriber=subscriber, acting_user=user),
-        done=_("Der Benutzer %(name)s wurde gelöscht.") % {"name": subscriber.name},
-        title=_("Benutzer löschen"),
-        question=_(
-            "Soll %(name)s gelöscht werden? Die Rufnummer %(number)s wird frei, die "
-            "Paketlizenz endet, zugeordnete Geräte bleiben ohne Benutzer am Standort."
-        )
-        % {"name": subscriber.name, "number": subscriber.number.e164},
-        cancel_url=detail,
-        success_url=reverse("portal:user_list", args=[subscriber.customer_id]),
-        failure_url=detail,
+class UserDelete(SystemDeleteView):
+    right = "may_manage"
+    queryset = Subscriber.objects.select_related("number")
+    service = staticmethod(services.user_delete)
+    object_kwarg = "subscriber"
+    title = gettext_lazy("Benutzer löschen")
+    question = gettext_lazy(
+        "Soll %(name)s gelöscht werden? Die Rufnummer %(number)s wird frei, die "
+        "Paketlizenz endet, zugeordnete Geräte bleiben ohne Benutzer am Standort."
     )
+    done = gettext_lazy("Der Benutzer %(name)s wurde gelöscht.")
+
+    def params(self) -> dict[str, Any]:
+        return {"name": self.object.name, "number": self.object.number.e164}
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("portal:user_list", args=[self.customer.pk])
+
+    def get_back_url(self) -> str:
+        return reverse("portal:user_detail", args=[self.object.pk])
 
 
 # CSV import -----------------------------------------------------------------------------------
@@ -400,53 +321,49 @@ def _column_label(name: str) -> str:
     return labels.get(name, name)
 
 
-@login_required
-def user_import(request: HttpRequest, pk: str) -> HttpResponse:
+class UserImport(SystemFormView):
     """Upload a CSV of users: all rows are checked first; any error imports nothing and the
     errors are listed per row."""
-    customer, access = _customer(request, pk)
-    _ensure(access.may_manage)
-    user = _account(request)
-    form = CsvImportForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
+
+    right = "may_manage"
+    queryset = Customer.objects.all()
+    template_name = "portal/system/user_import.html"
+    form_class = CsvImportForm
+    files = True
+    service = staticmethod(services.users_import_csv)
+    object_kwarg = "customer"
     rows: list[dict[str, Any]] = []
-    if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["file"]
-        report = attempt(
-            form,
-            lambda: services.users_import_csv(customer=customer, acting_user=user, text=text),
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        return {"text": form.cleaned_data["file"]}
+
+    def form_done(self, form: BaseForm, result: Any) -> HttpResponse:
+        if result.ok:
+            return super().form_done(form, result)
+        self.rows = [
+            {
+                "line": line,
+                "column": _column_label(column),
+                "messages": [_row_message(t) for t in texts],
+            }
+            for line, errors in sorted(result.errors.items())
+            for column, texts in sorted(errors.items())
+        ]
+        form.add_error(
+            None,
+            _("%(count)s Zeilen sind fehlerhaft; es wurde nichts importiert.")
+            % {"count": len(result.errors)},
         )
-        if report is not None and report.ok:
-            messages.success(
-                request,
-                _("%(count)s Benutzer wurden importiert.") % {"count": report.created},
-            )
-            return redirect("portal:user_list", pk=customer.pk)
-        if report is not None:
-            for line, errors in sorted(report.errors.items()):
-                for column, texts in sorted(errors.items()):
-                    rows.append(
-                        {
-                            "line": line,
-                            "column": _column_label(column),
-                            "messages": [_row_message(t) for t in texts],
-                        }
-                    )
-            form.add_error(
-                None,
-                _("%(count)s Zeilen sind fehlerhaft; es wurde nichts importiert.")
-                % {"count": len(report.errors)},
-            )
-    context = {
-        "customer": customer,
-        "access": access,
-        "form": form,
-        "rows": rows,
-        "columns": CSV_COLUMNS,
-    }
-    return _form_response(request, "portal/system/user_import.html", context, form)
+        return self.render_form(form)
+
+    def get_success_message(self, result: Any) -> str:
+        return _("%(count)s Benutzer wurden importiert.") % {"count": result.created}
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("portal:user_list", args=[self.customer.pk])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(rows=self.rows, columns=CSV_COLUMNS, **context)
 
 
 # Emergency notices (TRK-4) --------------------------------------------------------------------
@@ -521,3 +438,9 @@ def user_invite(request: HttpRequest, pk: str) -> HttpResponse:
         % {"email": subscriber.email},
     )
     return redirect(_next_url(request, reverse("portal:user_detail", args=[subscriber.pk])))
+
+
+user_create = UserEdit.as_view(adding=True)
+user_edit = UserEdit.as_view()
+user_delete = UserDelete.as_view()
+user_import = UserImport.as_view()

@@ -4,23 +4,31 @@ TRK-1 … TRK-3)."""
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from portal.system.forms import (
-    LedgerFilterForm,
-    NumberBlockForm,
-    SiteForm,
-    TrunkForm,
+from portal.system.common import (
+    SystemDeleteView,
+    SystemFormView,
+    SystemPage,
+    _account,
+    _customer,
+    _owned,
+    _page,
+    _pending_notices,
+    _site_rows,
 )
-from portal.system.setup import _has_trunk, _site_create_form, _trunk_create_form, setup_steps
+from portal.system.forms import LedgerFilterForm, TrunkForm
+from portal.system.setup import NewBlock, NewTrunk, SiteEdit, _has_trunk, setup_steps
 from provisioning import selectors, services
 from provisioning.access import restrict
 from provisioning.models import (
@@ -33,23 +41,6 @@ from provisioning.models import (
     Site,
     Subscriber,
     Trunk,
-)
-
-if TYPE_CHECKING:
-    pass
-
-
-from portal.refusals import attempt
-from portal.system.common import (
-    _account,
-    _confirm_delete,
-    _customer,
-    _ensure,
-    _form_response,
-    _owned,
-    _page,
-    _pending_notices,
-    _site_rows,
 )
 
 # The system overview --------------------------------------------------------------------------
@@ -98,17 +89,6 @@ def site_list(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-def site_create(request: HttpRequest, pk: str) -> HttpResponse:
-    customer, access = _customer(request, pk)
-    _ensure(access.may_setup)
-    form, site = _site_create_form(request, customer)
-    if site is not None:
-        return redirect("portal:site_detail", pk=site.pk)
-    context = {"customer": customer, "access": access, "form": form, "site": None}
-    return _form_response(request, "portal/system/site_form.html", context, form)
-
-
-@login_required
 def site_detail(request: HttpRequest, pk: str) -> HttpResponse:
     site, access = _owned(request, Site.objects.all(), pk)
     user = _account(request)
@@ -138,175 +118,116 @@ def site_detail(request: HttpRequest, pk: str) -> HttpResponse:
     return render(request, "portal/system/site_detail.html", context)
 
 
-@login_required
-def site_edit(request: HttpRequest, pk: str) -> HttpResponse:
-    site, access = _owned(request, Site.objects.all(), pk)
-    _ensure(access.may_setup)
-    user = _account(request)
-    form = SiteForm(request.POST if request.method == "POST" else None, instance=copy.copy(site))
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form,
-            lambda: services.site_update(site=site, acting_user=user, data=form.service_data()),
-        )
-        if saved is not None:
-            messages.success(request, _("Die Änderungen wurden gespeichert."))
-            return redirect("portal:site_detail", pk=site.pk)
-    context = {"customer": site.customer, "access": access, "form": form, "site": site}
-    return _form_response(request, "portal/system/site_form.html", context, form)
-
-
-@login_required
-def site_delete(request: HttpRequest, pk: str) -> HttpResponse:
-    site, access = _owned(request, Site.objects.all(), pk)
-    _ensure(access.may_setup)
-    user = _account(request)
-    detail = reverse("portal:site_detail", args=[site.pk])
-    return _confirm_delete(
-        request,
-        customer=site.customer,
-        access=access,
-        delete=lambda: services.site_delete(site=site, acting_user=user),
-        done=_("Der Standort „%(name)s“ wurde entfernt.") % {"name": site.name},
-        title=_("Standort entfernen"),
-        question=_(
-            "Soll der Standort „%(name)s“ entfernt werden? Eine gebuchte Lizenz „Weiterer "
-            "Standort“ endet damit."
-        )
-        % {"name": site.name},
-        cancel_url=detail,
-        success_url=reverse("portal:site_list", args=[site.customer_id]),
-        failure_url=detail,
+class SiteDelete(SystemDeleteView):
+    queryset = Site.objects.all()
+    service = staticmethod(services.site_delete)
+    object_kwarg = "site"
+    title = gettext_lazy("Standort entfernen")
+    question = gettext_lazy(
+        "Soll der Standort „%(name)s“ entfernt werden? Eine gebuchte Lizenz „Weiterer "
+        "Standort“ endet damit."
     )
+    done = gettext_lazy("Der Standort „%(name)s“ wurde entfernt.")
+
+    def params(self) -> dict[str, Any]:
+        return {"name": self.object.name}
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("portal:site_list", args=[self.customer.pk])
+
+    def get_back_url(self) -> str:
+        return reverse("portal:site_detail", args=[self.object.pk])
 
 
 # Trunks and number blocks ---------------------------------------------------------------------
 
 
-@login_required
-def trunk_create(request: HttpRequest, pk: str) -> HttpResponse:
-    site, access = _owned(request, Site.objects.all(), pk)
-    _ensure(access.may_setup)
-    if _has_trunk(site):
-        messages.info(request, _("Dieser Standort hat bereits seinen SIP-Trunk."))
-        return redirect("portal:site_detail", pk=site.pk)
-    form, trunk = _trunk_create_form(request, site)
-    if trunk is not None:
-        return redirect("portal:site_detail", pk=site.pk)
-    context = {"customer": site.customer, "access": access, "form": form, "site": site}
-    return _form_response(request, "portal/system/trunk_form.html", context, form)
+class TrunkCreate(NewTrunk):
+    queryset = Site.objects.all()
+    template_name = "portal/system/trunk_form.html"
+
+    def handle(self) -> HttpResponse:
+        self.site = self.object
+        if _has_trunk(self.site):
+            messages.info(self.request, _("Dieser Standort hat bereits seinen SIP-Trunk."))
+            return redirect("portal:site_detail", pk=self.site.pk)
+        return super().handle()
+
+    def get_success_url(self, result: Trunk) -> str:
+        return reverse("portal:site_detail", args=[self.site.pk])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(site=self.site, **context)
 
 
-@login_required
-def trunk_edit(request: HttpRequest, pk: str) -> HttpResponse:
-    trunk, access = _owned(request, Trunk.objects.select_related("site"), pk)
-    _ensure(access.may_setup)
-    user = _account(request)
-    form = TrunkForm(
-        request.POST if request.method == "POST" else None,
-        instance=copy.copy(trunk),
-        has_password=trunk.has_password,
+class TrunkPage(SystemPage):
+    """A page of one trunk; after it, the trunk's site."""
+
+    queryset = Trunk.objects.select_related("site")
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("portal:site_detail", args=[self.object.site_id])
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(site=self.object.site, trunk=self.object, **context)
+
+
+class TrunkEdit(TrunkPage, SystemFormView):
+    template_name = "portal/system/trunk_form.html"
+    form_class = TrunkForm
+    service = staticmethod(services.trunk_update)
+    object_kwarg = "trunk"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            **super().get_form_kwargs(),
+            "instance": copy.copy(self.object),
+            "has_password": self.object.has_password,
+        }
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        return {
+            **super().service_kwargs(form),
+            "password": form.password_for_update(),  # type: ignore[attr-defined]
+        }
+
+
+class TrunkDelete(TrunkPage, SystemDeleteView):
+    service = staticmethod(services.trunk_delete)
+    object_kwarg = "trunk"
+    title = gettext_lazy("SIP-Trunk entfernen")
+    question = gettext_lazy(
+        "Soll der SIP-Trunk von „%(site)s“ entfernt werden? Ohne Trunk können Benutzer "
+        "dieses Standorts keine Notrufe absetzen."
     )
-    if request.method == "POST" and form.is_valid():
-        saved = attempt(
-            form,
-            lambda: services.trunk_update(
-                trunk=trunk,
-                acting_user=user,
-                data=form.service_data(),
-                password=form.password_for_update(),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Die Änderungen wurden gespeichert."))
-            return redirect("portal:site_detail", pk=trunk.site_id)
-    context = {
-        "customer": trunk.customer,
-        "access": access,
-        "form": form,
-        "site": trunk.site,
-        "trunk": trunk,
-    }
-    return _form_response(request, "portal/system/trunk_form.html", context, form)
+    done = gettext_lazy("Der SIP-Trunk wurde entfernt.")
+
+    def params(self) -> dict[str, Any]:
+        return {"site": self.object.site.name}
 
 
-@login_required
-def trunk_delete(request: HttpRequest, pk: str) -> HttpResponse:
-    trunk, access = _owned(request, Trunk.objects.select_related("site"), pk)
-    _ensure(access.may_setup)
-    user = _account(request)
-    site_url = reverse("portal:site_detail", args=[trunk.site_id])
-    return _confirm_delete(
-        request,
-        customer=trunk.customer,
-        access=access,
-        delete=lambda: services.trunk_delete(trunk=trunk, acting_user=user),
-        done=_("Der SIP-Trunk wurde entfernt."),
-        title=_("SIP-Trunk entfernen"),
-        question=_(
-            "Soll der SIP-Trunk von „%(site)s“ entfernt werden? Ohne Trunk können Benutzer "
-            "dieses Standorts keine Notrufe absetzen."
-        )
-        % {"site": trunk.site.name},
-        cancel_url=site_url,
-        success_url=site_url,
+class BlockCreate(TrunkPage, NewBlock):
+    template_name = "portal/system/block_form.html"
+
+    def trunk(self, form: BaseForm) -> Trunk:
+        return self.object
+
+
+class BlockDelete(SystemDeleteView):
+    queryset = NumberBlock.objects.select_related("trunk")
+    service = staticmethod(services.number_block_delete)
+    object_kwarg = "block"
+    title = gettext_lazy("Rufnummernblock entfernen")
+    question = gettext_lazy(
+        "Soll der Rufnummernblock %(block)s entfernt werden? Seine Rufnummern werden freigegeben."
     )
+    done = gettext_lazy("Der Rufnummernblock wurde entfernt.")
 
+    def params(self) -> dict[str, Any]:
+        return {"block": self.object}
 
-@login_required
-def block_create(request: HttpRequest, pk: str) -> HttpResponse:
-    trunk, access = _owned(request, Trunk.objects.select_related("site"), pk)
-    _ensure(access.may_setup)
-    user = _account(request)
-    form = NumberBlockForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        block = attempt(
-            form,
-            lambda: services.number_block_create(
-                trunk=trunk,
-                acting_user=user,
-                base_number=data["base_number"],
-                first_extension=data["first_extension"],
-                last_extension=data["last_extension"],
-            ),
-        )
-        if block is not None:
-            messages.success(
-                request, _("Der Rufnummernblock %(block)s ist angelegt.") % {"block": block}
-            )
-            return redirect("portal:site_detail", pk=trunk.site_id)
-    context = {
-        "customer": trunk.customer,
-        "access": access,
-        "form": form,
-        "site": trunk.site,
-        "trunk": trunk,
-    }
-    return _form_response(request, "portal/system/block_form.html", context, form)
-
-
-@login_required
-def block_delete(request: HttpRequest, pk: str) -> HttpResponse:
-    block, access = _owned(request, NumberBlock.objects.select_related("trunk"), pk)
-    _ensure(access.may_setup)
-    user = _account(request)
-    site_url = reverse("portal:site_detail", args=[block.trunk.site_id])
-    return _confirm_delete(
-        request,
-        customer=block.customer,
-        access=access,
-        delete=lambda: services.number_block_delete(block=block, acting_user=user),
-        done=_("Der Rufnummernblock wurde entfernt."),
-        title=_("Rufnummernblock entfernen"),
-        question=_(
-            "Soll der Rufnummernblock %(block)s entfernt werden? Seine Rufnummern werden "
-            "freigegeben."
-        )
-        % {"block": block},
-        cancel_url=site_url,
-        success_url=site_url,
-    )
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("portal:site_detail", args=[self.object.trunk.site_id])
 
 
 # Licenses (LIC-1 … LIC-6) ---------------------------------------------------------------------
@@ -359,3 +280,13 @@ def license_ledger(request: HttpRequest, pk: str) -> HttpResponse:
             "page": _page(request, events.order_by("-effective_at", "-id")),
         },
     )
+
+
+site_create = SiteEdit.as_view(adding=True)
+site_edit = SiteEdit.as_view()
+site_delete = SiteDelete.as_view()
+trunk_create = TrunkCreate.as_view()
+trunk_edit = TrunkEdit.as_view()
+trunk_delete = TrunkDelete.as_view()
+block_create = BlockCreate.as_view()
+block_delete = BlockDelete.as_view()

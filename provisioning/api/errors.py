@@ -40,6 +40,20 @@ def error_response(
     return Response({"error": code, "message": message, "fields": fields or {}}, status=http_status)
 
 
+def import_refused(errors: dict[int, dict[str, list[str]]]) -> Response:
+    """A CSV import that imported nothing: the errors of each row (row 2 is the first data
+    row), for users and phonebook entries alike."""
+    return Response(
+        {
+            "error": "import_invalid",
+            "message": f"{len(errors)} row(s) have errors; nothing was imported.",
+            "fields": {},
+            "rows": {str(line): row for line, row in sorted(errors.items())},
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404 | exceptions.NotFound):
         # The same answer for a foreign, an unknown and a malformed id.

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from provisioning import access, services
 from provisioning.api.parsers import NestingLimitedJSONParser
+from provisioning.downloads import csv_attachment
 from provisioning.features_snapshot import parse_trace_time, trace_call
 from provisioning.models import (
     AudioFile,
@@ -37,6 +38,7 @@ from provisioning.permissions import can_configure_features
 from provisioning.services.feature_checks import normalize_e164
 
 from .base import CrudViewSet, CustomerServiceViewSet, ScopedViewSet
+from .errors import import_refused
 from .feature_serializers import (
     AudioFileSerializer,
     AudioUploadSerializer,
@@ -403,25 +405,15 @@ class PhonebookEntryViewSet(_CrudViewSet):
         text = upload.read().decode("utf-8-sig") if upload else body.get("csv", "")
         report = services.phonebook_import_csv(phonebook=book, acting_user=self.actor, text=text)
         if not report.ok:
-            return Response(
-                {
-                    "error": "import_invalid",
-                    "message": f"{len(report.errors)} row(s) have errors; nothing was imported.",
-                    "fields": {},
-                    "rows": {str(k): v for k, v in sorted(report.errors.items())},
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return import_refused(report.errors)
         return Response({"created": report.created}, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: OpenApiResponse(description="CSV of the phonebook")})
     @action(detail=False, methods=["get"], url_path="export")
     def export_csv(self, request: Request) -> HttpResponse:
         book, _body = self._book(request, request.query_params)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="telefonbuch.csv"'
-        response.write(services.phonebook_export_csv(phonebook=book))
-        return response
+        text = services.phonebook_export_csv(phonebook=book)
+        return csv_attachment(text, filename="telefonbuch.csv", bom=False)
 
     @extend_schema(responses={200: OpenApiResponse(description="Caller name or null")})
     @action(detail=False, methods=["get"], url_path="reverse-lookup")

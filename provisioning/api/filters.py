@@ -1,30 +1,28 @@
-"""Filters of the tenant API lists."""
+"""Filters of the tenant API lists (those the portal shares live in ``provisioning.filters``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import django_filters
-from django.db.models import ForeignKey, Q, QuerySet
 from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from provisioning.filters import IdFilterSet, SubscriberFilter, search_filter
 from provisioning.models import AuditEvent, Customer, Reseller
 
-
-class IdFilterSet(django_filters.FilterSet):
-    """Filters related objects by id without checking the id exists: a foreign id and an
-    unknown id both simply match nothing, so a filter never reveals another tenant's ids."""
-
-    @classmethod
-    def filter_for_field(cls, field: Any, field_name: str, lookup_expr: str | None = None) -> Any:
-        if isinstance(field, ForeignKey):
-            return django_filters.UUIDFilter(field_name=f"{field_name}_id")
-        return super().filter_for_field(field, field_name, lookup_expr)
+__all__ = [
+    "AuditEventFilter",
+    "CustomerFilter",
+    "IdFilterBackend",
+    "IdFilterSet",
+    "ResellerFilter",
+    "SubscriberFilter",
+    "search_filter",
+]
 
 
 BOOLEAN_VALUES = frozenset({"true", "false", "True", "False", ""})
@@ -57,21 +55,6 @@ class IdFilterBackend(DjangoFilterBackend):
         if errors:
             raise ValidationError(errors)
         return filterset.qs
-
-
-SearchMethod = Callable[[QuerySet[Any], str, str], QuerySet[Any]]
-
-
-def search_filter(fields: list[str]) -> SearchMethod:
-    """A filter method matching ``value`` in any of ``fields`` (case-insensitive)."""
-
-    def method(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
-
-    return method
 
 
 class ResellerFilter(IdFilterSet):

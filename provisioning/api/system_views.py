@@ -3,7 +3,6 @@ devices, current licenses and the license ledger."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 import django_filters
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 
 from provisioning import selectors, services, throttle
 from provisioning.api.parsers import NestingLimitedJSONParser
+from provisioning.downloads import users_csv
 from provisioning.models import (
     Customer,
     Device,
@@ -28,11 +28,11 @@ from provisioning.models import (
     Trunk,
 )
 from provisioning.permissions import can_manage_users_at_all, can_set_up_systems, is_end_user
-from provisioning.services.users import CSV_COLUMNS
 
 from .base import CrudViewSet, CustomerServiceViewSet, ScopedViewSet
+from .errors import import_refused
 from .fields import VisibleRelatedField, customer_from_request
-from .filters import IdFilterSet, search_filter
+from .filters import IdFilterSet, SubscriberFilter, search_filter
 from .system_serializers import (
     DeviceSerializer,
     LicenseEventSerializer,
@@ -172,21 +172,6 @@ class NumberBlockViewSet(
 # Users -----------------------------------------------------------------------------------------
 
 
-class SubscriberFilter(IdFilterSet):
-    q = django_filters.CharFilter(
-        method=search_filter(["first_name", "last_name", "display_name", "email", "number__e164"])
-    )
-    needs_emergency_notice = django_filters.BooleanFilter(method="filter_notice")
-
-    class Meta:
-        model = Subscriber
-        fields = ["customer", "site", "package", "is_active", "works_at"]
-
-    def filter_notice(self, queryset: Any, name: str, value: bool) -> Any:
-        pending = selectors.users_needing_emergency_notice(queryset)
-        return pending if value else queryset.exclude(pk__in=pending.values("pk"))
-
-
 class CsvImportSerializer(serializers.Serializer):
     customer = VisibleRelatedField(Customer, required=False)
     file = serializers.FileField(required=False)
@@ -298,15 +283,7 @@ class UserViewSet(CustomerServiceViewSet):
             raise serializers.ValidationError({"file": ["Send a CSV file or csv text."]})
         report = services.users_import_csv(customer=customer, acting_user=self.actor, text=text)
         if not report.ok:
-            return Response(
-                {
-                    "error": "import_invalid",
-                    "message": f"{len(report.errors)} row(s) have errors; nothing was imported.",
-                    "fields": {},
-                    "rows": {str(k): v for k, v in sorted(report.errors.items())},
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return import_refused(report.errors)
         return Response({"created": report.created}, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: OpenApiResponse(description="CSV of the users")})
@@ -314,25 +291,7 @@ class UserViewSet(CustomerServiceViewSet):
     def export_csv(self, request: Request) -> HttpResponse:
         """All visible users (after filters) as CSV, in the import format."""
         queryset = self.filter_queryset(self.get_queryset()).order_by("last_name", "first_name")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="benutzer.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow([*CSV_COLUMNS, "number"])
-        for user in queryset.iterator(chunk_size=1000):
-            writer.writerow(
-                [
-                    user.first_name,
-                    user.last_name,
-                    user.email,
-                    user.site.name,
-                    user.number.extension,
-                    user.package,
-                    user.works_at,
-                    user.number.e164,
-                ]
-            )
-        return response
+        return users_csv(queryset.iterator(chunk_size=1000))
 
 
 # Devices ---------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 from provisioning import services
 from tests.fuzzing import fuzz, seed, wsgi_app
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db(transaction=True)]
 
 REQUESTS = int(os.environ.get("STIMME_FUZZ_REQUESTS", "3000"))
 

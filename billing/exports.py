@@ -3,7 +3,6 @@ ZIP of their batches), a plain CSV of invoices and lines, and a ZIP of all invoi
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -12,6 +11,8 @@ from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.utils import timezone
+
+from provisioning.downloads import csv_writer, spreadsheet_safe
 
 from .models import PLATFORM, Invoice, InvoiceLine, IssuerProfile
 from .money import euros, last_day
@@ -42,7 +43,7 @@ def _decimal_comma(value: Decimal) -> str:
 
 
 def _quoted(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"'
+    return '"' + spreadsheet_safe(value).replace('"', '""') + '"'
 
 
 def datev_filename(month: dt.date, issuer_key: str) -> str:
@@ -113,7 +114,7 @@ CSV_COLUMNS = [
 def csv_export(invoices: QuerySet[Invoice]) -> bytes:
     """One row per invoice line (UTF-8, comma-separated, decimal point)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     lines = InvoiceLine.objects.filter(invoice__in=invoices).order_by("invoice_id", "position")
     by_invoice: dict[object, list[InvoiceLine]] = {}

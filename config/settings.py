@@ -319,7 +319,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["provisioning.api.parsers.NestingLimitedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "provisioning.api.filters.IdFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -14,11 +14,12 @@ from typing import Any, TypeVar
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.forms import BaseForm
 from django.http import HttpRequest
 
 from provisioning import messages
-from provisioning.errors import ApplicationError
+from provisioning.errors import ApplicationError, still_referenced
 from provisioning.permissions import PermissionDeniedError
 
 __all__ = ["attempt", "perform", "show_refusal"]
@@ -75,6 +76,8 @@ def attempt(
         raise PermissionDenied from None
     except (ApplicationError, ValidationError) as error:
         show_refusal(target, error, aliases=aliases)
+    except (ProtectedError, RestrictedError) as error:
+        show_refusal(target, still_referenced(error))
     return None
 
 
@@ -87,6 +90,9 @@ def perform(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
         raise PermissionDenied from None
     except (ApplicationError, ValidationError) as error:
         show_refusal(request, error)
+        return False
+    except (ProtectedError, RestrictedError) as error:
+        show_refusal(request, still_referenced(error))
         return False
     flash.success(request, done)
     return True

@@ -31,3 +31,34 @@ class ApplicationError(Exception):
         self.fields = fields or {}
         self.params = dict(params or {})
         self.status = status
+
+
+REFERRERS_NAMED = 5
+"""How many of the objects still referring to a deleted one a refusal names."""
+
+
+def still_referenced(error: Exception) -> ApplicationError:
+    """The refusal of a delete the database's protected references stopped (a ``ProtectedError``
+    or ``RestrictedError``), naming the first few objects that still point at the one deleted,
+    each as its kind and name in the language the message is read in (409, ``in_use``)."""
+    from django.utils.text import format_lazy
+    from django.utils.translation import gettext_lazy
+
+    objects = list(getattr(error, "protected_objects", None) or [])
+    objects += list(getattr(error, "restricted_objects", None) or [])
+    referrers: list[Any] = []
+    for obj in objects:
+        referrer = format_lazy(
+            gettext_lazy("{kind} „{name}“"), kind=obj._meta.verbose_name, name=str(obj)
+        )
+        if str(referrer) not in {str(r) for r in referrers}:
+            referrers.append(referrer)
+        if len(referrers) == REFERRERS_NAMED:
+            break
+    names = ", ".join(str(r) for r in referrers)
+    return ApplicationError(
+        "in_use",
+        f"Still used by {names}; remove or change these first.",
+        params={"referrers": referrers},
+        status=409,
+    )

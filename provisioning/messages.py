@@ -111,6 +111,12 @@ register(
         ),
         "second_factor_code_wrong": gettext_noop("Der Code stimmt nicht."),
         "second_factor_missing": gettext_noop("Dieser Zugang hat keinen zweiten Faktor."),
+        "in_use": gettext_noop(
+            "Das wird noch verwendet von: %(referrers)s. Entfernen oder ändern Sie diese zuerst."
+        ),
+        "json_too_deep": gettext_noop(
+            "Die JSON-Daten sind zu tief verschachtelt: erlaubt sind höchstens %(depth)s Ebenen."
+        ),
         "audit_append_only": gettext_noop(
             "Einträge des Änderungsprotokolls können weder geändert noch gelöscht werden."
         ),

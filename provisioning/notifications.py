@@ -91,3 +91,22 @@ def login_invitation(*, account: Account) -> int:
         from_email=None,
         recipient_list=[account.email],
     )
+
+
+def login_invitation_collision(*, account: Account) -> int:
+    """Tell the owner of an existing login that someone tried to invite its e-mail address
+    for another login; none was made (the inviter was answered as for a new address)."""
+    return send_mail(
+        subject="stimme: Einladung an Ihre E-Mail-Adresse",
+        message=(
+            f"Guten Tag {account.first_name} {account.last_name},\n\n"
+            "ein Administrator im stimme-Portal hat versucht, Ihre E-Mail-Adresse für einen "
+            "weiteren Zugang einzuladen. Mit dieser Adresse besteht bereits Ihr Zugang "
+            f"(Benutzername: {account.username}); ein zweiter wurde nicht angelegt, Ihr "
+            "Zugang bleibt unverändert.\n\n"
+            "Wenn Sie einen weiteren Zugang brauchen, bitten Sie den Administrator, eine andere "
+            "E-Mail-Adresse zu verwenden. Sonst können Sie diese Nachricht ignorieren.\n"
+        ),
+        from_email=None,
+        recipient_list=[account.email or account.username],
+    )

@@ -125,6 +125,12 @@ def may_view_own_customer(account: Account) -> bool:
     return account.role == Role.CUSTOMER_ADMIN
 
 
+def can_read_customer_record(account: Account) -> bool:
+    """May read a visible customer's master data (address, VAT id, contacts)? Everyone who
+    sees the customer except its end users, who see their own user, devices and phonebook."""
+    return account.role != Role.END_USER
+
+
 def may_use_admin_site(account: Account) -> bool:
     return account.is_staff and can_manage_resellers(account)
 

@@ -237,7 +237,7 @@ class IssuerProfileSerializer(serializers.Serializer):
     country = serializers.CharField()
     vat_id = serializers.CharField()
     tax_number = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="An e-mail address, or empty where none is kept.")
     iban = serializers.CharField()
     bic = serializers.CharField()
     bank_name = serializers.CharField()

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from provisioning.permissions import (
     can_create_customers,
     can_edit_customer,
     can_manage_resellers,
+    can_read_customer_record,
     can_read_system,
 )
 
@@ -98,6 +99,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def customer_detail(request: HttpRequest, pk: str) -> HttpResponse:
     user = _account(request)
+    if not can_read_customer_record(user):
+        raise Http404
     customer = get_for_user(visible_customers(user), user, pk)
     return render(
         request,

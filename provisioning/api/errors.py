@@ -7,13 +7,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from provisioning import messages as catalogue
-from provisioning.errors import ApplicationError
+from provisioning.errors import ApplicationError, still_referenced
 
 
 def _flatten(detail: Any) -> dict[str, list[str]]:
@@ -59,6 +60,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return error_response(
             "not_found", str(exceptions.NotFound.default_detail), status.HTTP_404_NOT_FOUND
         )
+    if isinstance(exc, ProtectedError | RestrictedError):
+        # A delete the database stopped: 409 naming what still refers to the object.
+        exc = still_referenced(exc)
     if isinstance(exc, ApplicationError):
         # The rule's message in the request's language (German unless it asks for English).
         return error_response(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from provisioning.models import (
@@ -158,10 +159,24 @@ class IvrMenuSerializer(CustomerOwnedSerializer):
         return data
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "08:00",
+    }
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day written ``HH:MM`` (``HH:MM:SS`` is read too), as the schedule answers."""
+
+    def to_representation(self, value: Any) -> str:
+        return f"{value:%H:%M}"
+
+
 class ScheduleEntrySerializer(serializers.Serializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6)
-    start = serializers.TimeField()
-    end = serializers.TimeField()
+    start = ClockTimeField()
+    end = ClockTimeField()
 
 
 class OperatorSerializer(CustomerOwnedSerializer):

@@ -12,11 +12,12 @@ from django.http import FileResponse, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from provisioning import access, services
+from provisioning.api.parsers import NestingLimitedJSONParser
 from provisioning.downloads import csv_attachment
 from provisioning.features_snapshot import parse_trace_time, trace_call
 from provisioning.models import (
@@ -287,7 +288,7 @@ class AudioFileViewSet(
     serializer_class = AudioFileSerializer
     filterset_fields = ["customer", "kind"]
     ordering_fields = ["name", "created_at"]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, NestingLimitedJSONParser]
 
     def base_queryset(self) -> models.QuerySet[AudioFile]:
         return AudioFile.objects.all()
@@ -356,7 +357,7 @@ class PhonebookEntryViewSet(_CrudViewSet):
     serializer_class = PhonebookEntrySerializer
     filterset_class = PhonebookEntryFilter
     ordering_fields = ["name", "company"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [NestingLimitedJSONParser, MultiPartParser, FormParser]
 
     def base_queryset(self) -> models.QuerySet[PhonebookEntry]:
         return PhonebookEntry.objects.select_related("phonebook").prefetch_related("numbers")

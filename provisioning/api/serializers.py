@@ -41,6 +41,12 @@ class ResellerSerializer(_PhoneNormalizing):
 
 class CustomerSerializer(_PhoneNormalizing):
     reseller = VisibleRelatedField(Reseller, required=False)
+    base_license = serializers.ChoiceField(
+        choices=Customer._meta.get_field("base_license").choices or [],
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty until the customer's first base license is booked.",
+    )
 
     class Meta:
         model = Customer

@@ -166,10 +166,13 @@ class SubscriberSerializer(CustomerOwnedSerializer):
     )
     number = serializers.CharField(source="number.e164", read_only=True)
     fax_extension = serializers.CharField(max_length=10, required=False, allow_blank=True)
-    fax_number = serializers.CharField(source="fax_number.e164", read_only=True, default=None)
+    fax_number = serializers.SerializerMethodField(help_text="E.164, or null without a fax.")
     entitlements = serializers.SerializerMethodField()
     needs_emergency_notice = serializers.BooleanField(read_only=True)
     has_login = serializers.SerializerMethodField()
+
+    def get_fax_number(self, subscriber: Subscriber) -> str | None:
+        return subscriber.fax_number.e164 if subscriber.fax_number else None
 
     class Meta:
         model = Subscriber

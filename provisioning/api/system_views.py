@@ -11,11 +11,12 @@ from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from provisioning import selectors, services, throttle
+from provisioning.api.parsers import NestingLimitedJSONParser
 from provisioning.downloads import users_csv
 from provisioning.models import (
     Customer,
@@ -187,7 +188,7 @@ class UserViewSet(CustomerServiceViewSet):
     delete_service = staticmethod(services.user_delete)
     filterset_class = SubscriberFilter
     ordering_fields = ["last_name", "first_name", "created_at", "number__e164"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [NestingLimitedJSONParser, MultiPartParser, FormParser]
 
     def base_queryset(self) -> models.QuerySet[Subscriber]:
         return Subscriber.objects.select_related("site", "number", "fax_number")

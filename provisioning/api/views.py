@@ -20,6 +20,7 @@ from provisioning.permissions import (
     can_manage_api_keys,
     can_manage_resellers,
     can_read_audit_log,
+    can_read_customer_record,
 )
 
 from .base import ScopedViewSet
@@ -87,6 +88,9 @@ class CustomerViewSet(
     ordering_fields = ["company_name", "created_at", "state"]
 
     def base_queryset(self) -> models.QuerySet[Customer]:
+        # End users see their own user, not their customer's master data (404 like a foreign id).
+        if not can_read_customer_record(self.actor):
+            return Customer.objects.none()
         return Customer.objects.all()
 
     def perform_create(self, serializer: Any) -> None:

@@ -182,8 +182,10 @@ def reverse_lookup(
 
 def phonebook_export_csv(*, phonebook: Phonebook) -> str:
     """The phonebook as CSV (``;``-separated, numbers joined by ``,``), the import format."""
+    from provisioning.downloads import csv_writer
+
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer = csv_writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(PHONEBOOK_CSV_COLUMNS)
     entries = phonebook.entries.prefetch_related("numbers").order_by("name", "company", "pk")
     for entry in entries:

@@ -337,22 +337,24 @@ def user_confirm_emergency_notice(*, subscriber: Subscriber, acting_user: Accoun
 
 
 @transaction.atomic
-def user_invite(*, subscriber: Subscriber, acting_user: Account) -> Account:
+def user_invite(*, subscriber: Subscriber, acting_user: Account) -> Account | None:
     """Give a user an end-user login (username = their e-mail) and mail them a link to set a
-    password. Idempotent: a user who has a login gets a fresh link."""
-    from ..notifications import login_invitation
+    password. Idempotent: a user who has a login gets a fresh link.
+
+    Where a login with that address exists already — at any customer or reseller — no second
+    login is made and the answer is the same as for a new address, so an invitation never
+    tells whether an address has a login elsewhere; the existing login's owner is mailed that
+    someone tried to invite the address. Returns the login, or None in that case."""
+    from ..notifications import login_invitation, login_invitation_collision
     from .tenancy import account_create
 
     guard_users(acting_user, subscriber.customer)
     account = subscriber.account
     if account is None:
-        if Account.objects.filter(username__iexact=subscriber.email).exists():
-            raise ApplicationError(
-                "username_taken",
-                "A login with this e-mail address exists already.",
-                fields={"email": ["A login with this e-mail address exists already."]},
-                status=409,
-            )
+        existing = Account.objects.filter(username__iexact=subscriber.email).first()
+        if existing is not None:
+            transaction.on_commit(lambda: login_invitation_collision(account=existing))
+            return None
         account = account_create(
             acting_user=None,
             username=subscriber.email,

@@ -18,7 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,6 +27,7 @@ from provisioning import access
 from provisioning.api.base import ScopedViewSet
 from provisioning.api.fields import customer_from_request
 from provisioning.api.filters import IdFilterSet
+from provisioning.api.parsers import NestingLimitedJSONParser
 from provisioning.models import Customer, Reseller
 from provisioning.permissions import ensure
 from support import outage_pdf, permissions, selectors, services, sla
@@ -103,7 +104,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     filterset_class = TicketFilter
     ordering_fields = ["received_at", "reaction_due_at", "resolution_due_at", "number", "state"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [NestingLimitedJSONParser, MultiPartParser, FormParser]
 
     def base_queryset(self) -> models.QuerySet[Ticket]:
         return selectors.ticket_base()

@@ -57,3 +57,12 @@ def test_depth_is_measured_without_recursion() -> None:
     assert depth_exceeds(value, MAX_DEPTH)
     assert not depth_exceeds({"a": [{"b": 1}]}, 3)
     assert depth_exceeds({"a": [{"b": []}]}, 3)
+
+
+def test_the_support_desk_refuses_deep_nesting_too(world: World) -> None:
+    client = APIClient()
+    client.force_login(world.customer_admin_a1)
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.generic("POST", "/api/v1/tickets/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"] == "json_too_deep"

@@ -3,11 +3,13 @@ search forms' backends too, so a search finds the same rows on both."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey, Q, QuerySet
 
 from provisioning import selectors
@@ -23,6 +25,24 @@ class IdFilterSet(django_filters.FilterSet):
         if isinstance(field, ForeignKey):
             return django_filters.UUIDFilter(field_name=f"{field_name}_id")
         return super().filter_for_field(field, field_name, lookup_expr)
+
+
+class _UtcMomentField(django_filters.fields.IsoDateTimeField):
+    def to_python(self, value: Any) -> dt.datetime | None:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:  # "0001-01-01T00:00+05:00" lies before the year 1 in UTC
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 moment, compared in UTC: any offset Python reads (up to ±23:59) names a
+    moment, while PostgreSQL refuses offsets beyond ±15:59 if they reach it unconverted."""
+
+    field_class = _UtcMomentField
 
 
 SearchMethod = Callable[[QuerySet[Any], str, str], QuerySet[Any]]

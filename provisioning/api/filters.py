@@ -11,7 +11,7 @@ from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
-from provisioning.filters import IdFilterSet, SubscriberFilter, search_filter
+from provisioning.filters import IdFilterSet, MomentFilter, SubscriberFilter, search_filter
 from provisioning.models import AuditEvent, Customer, Reseller
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "CustomerFilter",
     "IdFilterBackend",
     "IdFilterSet",
+    "MomentFilter",
     "ResellerFilter",
     "SubscriberFilter",
     "search_filter",
@@ -74,8 +75,8 @@ class CustomerFilter(IdFilterSet):
 
 
 class AuditEventFilter(IdFilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    since = MomentFilter(field_name="occurred_at", lookup_expr="gte")
+    until = MomentFilter(field_name="occurred_at", lookup_expr="lt")
     customer = django_filters.UUIDFilter(field_name="customer_id")
     reseller = django_filters.UUIDFilter(field_name="reseller_id")
     actor = django_filters.CharFilter(field_name="actor_label")

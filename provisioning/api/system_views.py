@@ -32,7 +32,7 @@ from provisioning.permissions import can_manage_users_at_all, can_set_up_systems
 from .base import CrudViewSet, CustomerServiceViewSet, ScopedViewSet
 from .errors import import_refused
 from .fields import VisibleRelatedField, customer_from_request
-from .filters import IdFilterSet, SubscriberFilter, search_filter
+from .filters import IdFilterSet, MomentFilter, SubscriberFilter, search_filter
 from .system_serializers import (
     DeviceSerializer,
     LicenseEventSerializer,
@@ -327,8 +327,8 @@ class DeviceViewSet(CustomerServiceViewSet):
 
 
 class LedgerFilter(IdFilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="effective_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="effective_at", lookup_expr="lt")
+    since = MomentFilter(field_name="effective_at", lookup_expr="gte")
+    until = MomentFilter(field_name="effective_at", lookup_expr="lt")
 
     class Meta:
         model = LicenseEvent

@@ -62,3 +62,18 @@ def test_the_message_is_english_when_asked(world: World) -> None:
     assert (
         response.json()["message"] == "is_active: “bogus” is not a yes/no value; use true or false."
     )
+
+
+@pytest.mark.parametrize("path", ["/api/v1/audit-events/", "/api/v1/license-events/"])
+def test_a_moment_with_any_offset_python_reads_filters_the_list(world: World, path: str) -> None:
+    """Offsets beyond ±15:59 are refused by PostgreSQL unless the moment is converted first;
+    a moment before the year 1 in UTC cannot be read at all."""
+    client = APIClient()
+    client.force_login(world.staff)
+    for moment in ("0623-11-16T08:16:02.9-21:22", "3516-12-03T23:40:12+20:58"):
+        response = client.get(path, {"since": moment})
+        assert response.status_code == 200, (moment, response.content)
+    assert client.get(path, {"until": "0623-11-16T08:16:02.9-21:22"}).json()["results"] == []
+    refused = client.get(path, {"since": "0001-01-01T00:00:00+05:00"})
+    assert refused.status_code == 400
+    assert "since" in refused.json()["fields"]

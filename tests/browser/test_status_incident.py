@@ -3,42 +3,14 @@ history with the STA-4 wording, in German and after the switch in English (STA-2
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from status import services
 from status.models import Event
 from tests.browser.conftest import login
 from tests.factories import build_world
-from tests.realservices import require_chromium
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 def _post_step(page, step: str, de: str, en: str) -> None:  # type: ignore[no-untyped-def]

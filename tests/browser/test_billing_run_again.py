@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,23 +16,9 @@ from billing.models import Invoice, InvoiceState
 from tests.billing.conftest import WHOLESALE, berlin, hold
 from tests.browser.conftest import login
 from tests.factories import build_world
-from tests.realservices import require_chromium
-
-# The live server runs in a thread while Playwright's sync API drives an event loop here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MONTHLY = (
     "grundlizenz",
     "erweiterte_grundlizenz",
@@ -42,20 +27,6 @@ MONTHLY = (
     "klingende_stimme",
     "volle_stimme",
 )
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 def _page(browser: Any, base: str, username: str) -> Any:
